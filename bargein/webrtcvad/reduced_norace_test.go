@@ -1,0 +1,11 @@
+//go:build cgo && !race
+
+package webrtcvad
+
+import "time"
+
+// Size of the reduced evaluation run by the tests.
+const (
+	reducedUtterances = 120
+	reducedNoise      = 30 * time.Second
+)

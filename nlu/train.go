@@ -1,0 +1,294 @@
+package nlu
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Example is one labelled utterance.
+type Example struct {
+	Text   string `json:"text" yaml:"text"`
+	Intent string `json:"intent" yaml:"intent"`
+}
+
+// hashedExample is an example reduced to its feature hashes, computed once and shared by every
+// cross-validation fold.
+type hashedExample struct {
+	words []uint64
+	chars []uint64
+	label int
+	toks  []token
+	name  bool
+}
+
+// featurizer turns text into vectors for one vocabulary.
+type featurizer struct {
+	an         *analyzer
+	spec       featureSpec
+	vocab      *vocabulary
+	charWeight float64
+}
+
+// scratch holds buffers reused across predictions.
+type scratch struct {
+	words, chars []uint64
+	ids          []int32
+	pad          []byte
+	offs         []int
+	vec          sparseVec
+	scores       []float64
+}
+
+func (f *featurizer) hash(text string, sc *scratch) {
+	toks := f.an.tokens(text)
+	sc.words = f.spec.wordHashes(sc.words[:0], toks)
+	sc.chars, sc.pad, sc.offs = f.spec.charHashes(sc.chars[:0], toks, sc.pad, sc.offs)
+}
+
+// vector builds the unit-length TF-IDF vector of already hashed words and chars into sc.vec.
+func (f *featurizer) vector(words, chars []uint64, sc *scratch) sparseVec {
+	vec := sparseVec{idx: sc.vec.idx[:0], val: sc.vec.val[:0]}
+	sc.ids = f.vocab.lookup(sc.ids, words)
+	vec = f.vocab.appendBlock(vec, sc.ids, math.Sqrt(1-f.charWeight))
+	if f.charWeight > 0 {
+		sc.ids = f.vocab.lookup(sc.ids, chars)
+		vec = f.vocab.appendBlock(vec, sc.ids, math.Sqrt(f.charWeight))
+	}
+	sc.vec = vec
+	return vec
+}
+
+// buildVocabulary indexes every hash seen in at least minDF examples: word features first, then character
+// features, each block in ascending hash order so that training is deterministic.
+func buildVocabulary(exs []hashedExample, minDF int) *vocabulary {
+	df := make(map[uint64]int32)
+	blockOf := make(map[uint64]uint8)
+	seen := make(map[uint64]bool)
+	for _, e := range exs {
+		clear(seen)
+		for b, hs := range [2][]uint64{e.words, e.chars} {
+			for _, h := range hs {
+				if !seen[h] {
+					seen[h] = true
+					df[h]++
+					blockOf[h] = uint8(b)
+				}
+			}
+		}
+	}
+	keys := make([]uint64, 0, len(df))
+	for h, n := range df {
+		if int(n) >= minDF {
+			keys = append(keys, h)
+		}
+	}
+	slices.SortFunc(keys, func(a, b uint64) int {
+		if c := cmp.Compare(blockOf[a], blockOf[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	v := &vocabulary{
+		index: make(map[uint64]int32, len(keys)),
+		idf:   make([]float32, len(keys)),
+		block: make([]uint8, len(keys)),
+	}
+	n := float64(len(exs))
+	for i, h := range keys {
+		v.index[h] = int32(i)
+		v.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)
+		v.block[i] = blockOf[h]
+	}
+	return v
+}
+
+// fitted is the result of training on one set of examples: the vocabulary, the SVM weights and the class
+// centroids, both feature-major with classes columns (the SVM has an extra bias row).
+type fitted struct {
+	vocab     *vocabulary
+	svm       []float32
+	centroids []float32
+}
+
+func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *featurizer) {
+	vocab := buildVocabulary(exs, cfg.MinDF)
+	fz := &featurizer{an: an, spec: cfg.featureSpec(), vocab: vocab, charWeight: cfg.CharWeight}
+	tw := cfg.tw
+	orig := len(exs)
+	if tw.augment > 0 {
+		exs = augment(exs, classes, cfg)
+	}
+	xs := make([]sparseVec, len(exs))
+	labels := make([]int, len(exs))
+	var sc scratch
+	for i, e := range exs {
+		v := fz.vector(e.words, e.chars, &sc)
+		xs[i] = sparseVec{idx: slices.Clone(v.idx), val: slices.Clone(v.val)}
+		labels[i] = e.label
+	}
+	dim := vocab.size()
+	p := svmParams{c: cfg.C, eps: 0.1, maxIter: 1000, seed: cfg.Seed}
+	counts := make([]float64, classes)
+	for _, e := range exs[:orig] {
+		counts[e.label]++
+	}
+	if tw.balance || tw.augment > 0 || tw.nameWeight > 0 {
+		p.weights = make([]float64, len(exs))
+		for i, e := range exs {
+			w := 1.0
+			if tw.balance {
+				w = float64(orig) / (float64(classes) * counts[e.label])
+			}
+			if i >= orig {
+				w *= tw.augWeight
+			}
+			if e.name && tw.nameWeight > 0 {
+				w *= tw.nameWeight
+			}
+			p.weights[i] = w
+		}
+	}
+	p.posWeight = tw.posWeight
+	if tw.nb {
+		p.scale = nbScale(xs[:orig], labels[:orig], dim, tw.nbAlpha, tw.nbPow)
+	}
+	svm := trainOneVsRest(xs, labels, dim, classes, p)
+	if tw.views > 0 {
+		for b, share := range []float64{1 - cfg.CharWeight, cfg.CharWeight} {
+			if share <= 0 {
+				continue
+			}
+			vx := make([]sparseVec, len(xs))
+			for i, x := range xs {
+				var v sparseVec
+				for j, c := range x.idx {
+					if vocab.block[c] == uint8(b) {
+						v.idx = append(v.idx, c)
+						v.val = append(v.val, x.val[j]/float32(math.Sqrt(share)))
+					}
+				}
+				vx[i] = v
+			}
+			pv := p
+			pv.scale = nil
+			vw := trainOneVsRest(vx, labels, dim, classes, pv)
+			f := float32(tw.views / math.Sqrt(share))
+			for j := range dim * classes {
+				svm[j] += f * vw[j]
+			}
+			for c := range classes {
+				svm[dim*classes+c] += float32(tw.views) * vw[dim*classes+c]
+			}
+		}
+	}
+	centroids := make([]float32, dim*classes)
+	for i, x := range xs[:orig] {
+		for j, c := range x.idx {
+			centroids[int(c)*classes+labels[i]] += x.val[j]
+		}
+	}
+	norms := make([]float64, classes)
+	for j, v := range centroids {
+		norms[j%classes] += float64(v) * float64(v)
+	}
+	for j, v := range centroids {
+		if n := norms[j%classes]; n > 0 {
+			centroids[j] = float32(float64(v) / math.Sqrt(n))
+		}
+	}
+	return &fitted{vocab: vocab, svm: svm, centroids: centroids}, fz
+}
+
+// scores writes the SVM and centroid scores of x into svm and cent (each of len classes).
+func (f *fitted) scores(x sparseVec, svm, cent []float64) {
+	k := len(svm)
+	dim := f.vocab.size()
+	for c := range k {
+		svm[c] = float64(f.svm[dim*k+c])
+		cent[c] = 0
+	}
+	for j, i := range x.idx {
+		v := float64(x.val[j])
+		row := f.svm[int(i)*k : int(i)*k+k]
+		crow := f.centroids[int(i)*k : int(i)*k+k]
+		for c := range k {
+			svm[c] += v * float64(row[c])
+			cent[c] += v * float64(crow[c])
+		}
+	}
+}
+
+// Train learns a model from labelled examples.
+func Train(ds *Dataset, cfg Config) (*Model, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if ds == nil || len(ds.Examples) == 0 {
+		return nil, errors.New("nlu: no training examples")
+	}
+	intents := ds.Intents()
+	if len(intents) < 2 {
+		return nil, fmt.Errorf("nlu: need at least two intents, have %d", len(intents))
+	}
+	if cfg.Threshold == 0 {
+		cfg.Threshold = max(0.3, 1.5/float64(len(intents)))
+	}
+	ex, err := ds.Entities.extractor()
+	if err != nil {
+		return nil, fmt.Errorf("nlu: entities: %w", err)
+	}
+	classOf := make(map[string]int, len(intents))
+	for i, name := range intents {
+		classOf[name] = i
+	}
+	an := newAnalyzer(cfg.Stemmer, cfg.Fillers)
+	spec := cfg.featureSpec()
+	exs := make([]hashedExample, len(ds.Examples))
+	var sc scratch
+	for i, e := range ds.Examples {
+		toks := an.tokens(e.Text)
+		exs[i].words = spec.wordHashes(nil, toks)
+		exs[i].chars, sc.pad, sc.offs = spec.charHashes(nil, toks, sc.pad, sc.offs)
+		exs[i].label = classOf[e.Intent]
+		exs[i].toks = toks
+	}
+	if !cfg.IgnoreIntentNames {
+		for i, name := range intents {
+			toks := an.tokens(intentNameText(name))
+			if len(toks) == 0 {
+				continue
+			}
+			e := hashedExample{label: i, words: spec.wordHashes(nil, toks), toks: toks, name: true}
+			e.chars, sc.pad, sc.offs = spec.charHashes(nil, toks, sc.pad, sc.offs)
+			exs = append(exs, e)
+		}
+	}
+	cal := calibrate(exs, len(intents), cfg, an)
+	full, _ := fit(exs, len(intents), cfg, an)
+	m := newModel(cfg, intents, full, cal, ds.Entities, ex)
+	return m, nil
+}
+
+// intentNameText turns an intent identifier into words: "card_arrival", "card-arrival" and "cardArrival"
+// all become two words, "card" and "arrival" (case is folded later, with the rest of the text).
+func intentNameText(name string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range name {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == '/' || r == ':':
+			r = ' '
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
