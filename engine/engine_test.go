@@ -208,6 +208,61 @@ func TestDigitsGrammarWithPartialsAndNBest(t *testing.T) {
 	}
 }
 
+// TestSequentialSessionsShareOneDecoder: connections one after another on
+// an engine with one warm grammar decoder, as an IVR's turns arrive. Each
+// decodes its own audio: the same utterance gives the same result whatever
+// came before and whether partials were asked for. (Once, the second turn of
+// a campaign, "call me back later" after "i already paid", came back empty.)
+func TestSequentialSessionsShareOneDecoder(t *testing.T) {
+	e := startEngine(t, Options{Pool: newPool(t, 1, 0)})
+	client := newClient(t, e.url)
+	const callbot = "#JSGF V1.0;\ngrammar g;\npublic <root> = ( i already paid | call me back later | who is this ) ;\n"
+	turns := []struct {
+		grammar, say string
+		partial      bool
+	}{
+		{callbot, "i already paid", true},
+		{callbot, "call me back later", true},
+		{yesNoGrammar, "yes", false},
+		{callbot, "call me back later", false},
+		{callbot, "i already paid", false},
+	}
+	audio := map[string][]int16{}
+	confidence := map[string]float64{}
+	for i, turn := range turns {
+		// A session returns its decoder when its connection winds down,
+		// just after the client has the final result.
+		waitIdle(t, e.pool, 1)
+		if audio[turn.say] == nil {
+			audio[turn.say] = speechtest.Synthesize(t, turn.say, 8000)
+		}
+		res, _ := recognize(t, client, asr.Request{SampleRate: 8000, JSGF: turn.grammar, NBest: 1, Partial: turn.partial}, audio[turn.say])
+		if got := bestText(t, res); got != turn.say {
+			t.Errorf("turn %d: said %q, recognised %q", i, turn.say, got)
+			continue
+		}
+		c := res.Alternatives[0].Confidence
+		if prev, ok := confidence[turn.say]; ok && prev != c {
+			t.Errorf("turn %d: %q scored %v, earlier %v", i, turn.say, c, prev)
+		}
+		confidence[turn.say] = c
+	}
+	waitIdle(t, e.pool, 1)
+}
+
+// waitIdle waits, bounded, until the pool holds want idle grammar decoders.
+func waitIdle(t *testing.T, p *sphinx.Pool, want int) {
+	t.Helper()
+	for range 200 {
+		if g, _ := p.Idle(); g == want {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	g, _ := p.Idle()
+	t.Fatalf("%d idle grammar decoders after 2s, want %d", g, want)
+}
+
 func TestPhraseList16k(t *testing.T) {
 	e := startEngine(t, Options{})
 	client := newClient(t, e.url)

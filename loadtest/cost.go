@@ -44,7 +44,7 @@ const ExcludesASR = "the recogniser runs in its own process (mrcpd engine): thes
 
 // ServerCost is what the server process spent on the load, from its
 // /metrics. The steady window runs from the end of the ramp plus one
-// cadence to the end of Duration.
+// cadence (at most a quarter of Duration) to the end of Duration.
 type ServerCost struct {
 	MetricsURL string `json:"metrics_url"`
 	// IdleCPUMsPerSecond is the server's CPU doing nothing, before the
@@ -181,7 +181,7 @@ func (p *costProbe) measureIdle(ctx context.Context, window time.Duration) error
 	}
 	p.haveBefore = true
 	if p.before.sessions != 0 {
-		p.problem("%g sessions were already active before the load: per-session figures include them", p.before.sessions)
+		p.problem("%g sessions were already active before the load: they are subtracted as if they stayed", p.before.sessions)
 	}
 	return nil
 }

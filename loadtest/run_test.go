@@ -137,8 +137,15 @@ func TestAgainstServer(t *testing.T) {
 		}
 
 		c := rep.ServerCost
-		if c == nil || len(c.Problems) != 0 {
-			t.Fatalf("server cost %+v", c)
+		if c == nil {
+			t.Fatal("no server cost")
+		}
+		for _, p := range c.Problems {
+			// The test process holds server, engine and load tool; on a
+			// busy machine the audio may lose some pace, and says so.
+			if !strings.Contains(p, "did not keep its pace") {
+				t.Fatalf("server cost problem: %s", p)
+			}
 		}
 		if c.SessionsSteady < 2.9 || c.SessionsSteady > 3.1 || c.SessionsAfter != 0 || c.SessionsBefore != 0 {
 			t.Fatalf("sessions before %g, steady %g, after %g", c.SessionsBefore, c.SessionsSteady, c.SessionsAfter)
@@ -213,6 +220,31 @@ func TestAgainstServer(t *testing.T) {
 		}
 	})
 
+	// A grammar given as a document is defined once per call and
+	// recognised against through its session: URI.
+	t.Run("define grammar", func(t *testing.T) {
+		rep, err := Run(runContext(t), Config{
+			Server:         srv.SIPUDPAddr(),
+			Sessions:       2,
+			Duration:       3 * time.Second,
+			RecognizeEvery: 2 * time.Second,
+			Grammar:        Grammar{Body: []byte(digitsGrammar), ContentType: "application/srgs+xml"},
+			Audio:          audio[:1],
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitNoSessions(t, srv)
+		def, _ := rep.Method(MethodDefineGrammar)
+		rc, _ := rep.Method(MethodRecognitionComplete)
+		if def.Count != 2 || def.Errors != 0 || rc.Count < 2 || len(rep.Errors) != 0 {
+			t.Fatalf("DEFINE-GRAMMAR %+v, RECOGNITION-COMPLETE %+v, errors %v", def, rc, rep.Errors)
+		}
+		if rep.CompletionCauses["000 success"] == 0 || !strings.HasPrefix(rep.Grammar, "inline application/srgs+xml") {
+			t.Fatalf("causes %v, grammar %q", rep.CompletionCauses, rep.Grammar)
+		}
+	})
+
 	// Media-only calls hang up the moment the load ends; the last sample
 	// of the steady window is taken before, so it still sees them all.
 	t.Run("media only", func(t *testing.T) {
@@ -241,11 +273,22 @@ func TestAgainstServer(t *testing.T) {
 		if m, _ := rep.Method(MethodBye); m.Count != 2 {
 			t.Fatalf("BYE %+v", m)
 		}
-		if c := rep.ServerCost; c == nil || c.SessionsSteady < 1.99 || c.SessionsSteady > 2.01 || c.RecognitionsInWindow != 0 {
+		// Sampled after the hang-ups, the window's last sample would see
+		// at most one session and pull the mean to 1.5 or below.
+		if c := rep.ServerCost; c == nil || c.SessionsSteady < 1.9 || c.SessionsSteady > 2.01 || c.RecognitionsInWindow != 0 {
 			t.Fatalf("server cost %+v", c)
 		}
 	})
 }
+
+// digitsGrammar accepts what spokenDigits says.
+const digitsGrammar = `<?xml version="1.0"?>
+<grammar xmlns="http://www.w3.org/2001/06/grammar" xml:lang="en-US" version="1.0" mode="voice" root="digits">
+  <rule id="digits">
+    <one-of><item>one two three</item><item>four five</item><item>nine</item></one-of>
+  </rule>
+</grammar>
+`
 
 func cloneReport(r *Report) *Report {
 	c := *r

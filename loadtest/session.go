@@ -54,9 +54,10 @@ func (c *call) run(startAt time.Time) {
 		SIPClient: r.sip,
 		Logger:    r.log,
 	})
+	timedOut := errors.Is(dctx.Err(), context.DeadlineExceeded)
 	cancel()
 	if err != nil {
-		r.rec.fail(MethodInvite, dialFailure(err, dctx))
+		r.rec.fail(MethodInvite, dialFailure(err, timedOut))
 		return
 	}
 	c.sess = sess
@@ -106,11 +107,11 @@ func (c *call) run(startAt time.Time) {
 
 // dialFailure describes why INVITE failed, without the per-call details
 // (Call-IDs, ports) that would make every failure a kind of its own.
-func dialFailure(err error, ctx context.Context) string {
+func dialFailure(err error, timedOut bool) string {
 	if code := client.SIPStatus(err); code != 0 {
 		return fmt.Sprintf("SIP %d", code)
 	}
-	if ctx.Err() != nil {
+	if timedOut {
 		return fmt.Sprintf("no answer within %v", inviteTimeout)
 	}
 	return err.Error()

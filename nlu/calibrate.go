@@ -74,7 +74,7 @@ func calibrate(exs []hashedExample, classes int, cfg Config, an *analyzer) calib
 		model, fz := fit(train, classes, cfg, an)
 		var sc scratch
 		for _, i := range held {
-			x := fz.vector(exs[i].words, exs[i].chars, &sc)
+			x := fz.vector(&exs[i].hs, &sc)
 			svm[i] = make([]float64, classes)
 			cent[i] = make([]float64, classes)
 			model.scores(x, svm[i], cent[i])

@@ -112,5 +112,14 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 func (c Config) featureSpec() featureSpec {
-	return featureSpec{wordNGramMax: c.WordNGrams, charNGramMin: c.CharNGramMin, charNGramMax: c.CharNGramMax}
+	return featureSpec{wordNGramMax: c.WordNGrams, charNGramMin: c.CharNGramMin, charNGramMax: c.CharNGramMax, pairs: c.tw.pairShare > 0}
+}
+
+// blockShares returns the squared norm each feature block gets in a vector.
+func (c Config) blockShares() [numBlocks]float64 {
+	var s [numBlocks]float64
+	s[blockPair] = c.tw.pairShare
+	s[blockChar] = c.CharWeight * (1 - c.tw.pairShare)
+	s[blockWord] = 1 - s[blockChar] - s[blockPair]
+	return s
 }

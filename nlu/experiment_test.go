@@ -107,6 +107,8 @@ func variant(name string) Config {
 			c.tw.nbPow = f
 		case "views":
 			c.tw.views = f
+		case "pair":
+			c.tw.pairShare = f
 		case "pos":
 			c.tw.posWeight = f
 		case "bal":
@@ -124,4 +126,30 @@ func variant(name string) Config {
 		}
 	}
 	return c
+}
+
+func TestExperimentErrors(t *testing.T) {
+	spec := os.Getenv("NLU_ERR")
+	if spec == "" {
+		t.Skip("set NLU_ERR")
+	}
+	train, _ := loadBanking77(t)
+	tr, dev := devSplit(train.Examples, 10, 0)
+	m, err := Train(&Dataset{Examples: tr}, variant(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, e := range dev {
+		p := m.Classify(e.Text, 1)
+		g := p.Intent
+		if p.OutOfScope {
+			g = p.Alternatives[0].Intent
+		}
+		if g != e.Intent && i%7 == 0 && n < 40 {
+			n++
+			fmt.Printf("ERR %q want %s got %s\n", e.Text, e.Intent, g)
+		}
+	}
+	fmt.Println(m.Info())
 }

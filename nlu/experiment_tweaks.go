@@ -16,6 +16,7 @@ type tweaks struct {
 	views      float64
 	balance    bool
 	nameWeight float64
+	pairShare  float64
 	posWeight  float64
 }
 
@@ -43,8 +44,8 @@ func augment(exs []hashedExample, classes int, cfg Config) []hashedExample {
 			} else {
 				toks = append(append([]token(nil), e.toks[:perm[c]]...), e.toks[perm[c]+1:]...)
 			}
-			n := hashedExample{label: e.label, words: spec.wordHashes(nil, toks)}
-			n.chars, pad, offs = spec.charHashes(nil, toks, pad, offs)
+			n := hashedExample{label: e.label}
+			pad, offs = spec.hashes(&n.hs, toks, pad, offs)
 			out = append(out, n)
 		}
 	}

@@ -10,6 +10,7 @@ const (
 	kindWord   = 'w'
 	kindBigram = 'b'
 	kindChar   = 'c'
+	kindPair   = 'p'
 )
 
 // featureSpec says which features a text yields. Word features use stems; character n-grams use the
@@ -18,7 +19,20 @@ type featureSpec struct {
 	wordNGramMax int
 	charNGramMin int
 	charNGramMax int
+	pairs        bool
 }
+
+// Feature blocks. Each block of a vector is TF-IDF weighted and scaled to its own share of the unit norm, so
+// that a long sentence's many character n-grams do not drown its few words.
+const (
+	blockWord = iota // word unigrams and bigrams of stems
+	blockChar        // character n-grams inside words
+	blockPair        // unordered pairs of stems anywhere in the utterance
+	numBlocks
+)
+
+// blockHashes holds a text's feature hashes, one list per block.
+type blockHashes [numBlocks][]uint64
 
 // Features are identified by the 64-bit FNV-1a hash of their kind and text: the model file stores eight bytes
 // per feature instead of its text, and at 64 bits a collision among a few hundred thousand features is
@@ -59,6 +73,44 @@ func (f featureSpec) wordHashes(dst []uint64, toks []token) []uint64 {
 		}
 	}
 	return dst
+}
+
+// pairHashes appends the hashes of every unordered pair of distinct stems of toks that are not adjacent
+// (adjacent ones are bigrams already) to dst. Pairs let a linear model see that two words occur together
+// wherever they stand: "fee" with "transfer" and "fee" with "card" point to different intents, in any
+// word order. Utterances are short, so the quadratic count stays small; maxPairTokens bounds it anyway.
+func (f featureSpec) pairHashes(dst []uint64, toks []token) []uint64 {
+	if !f.pairs {
+		return dst
+	}
+	toks = toks[:min(len(toks), maxPairTokens)]
+	for i, t := range toks {
+		for j := i + 2; j < len(toks); j++ {
+			a, b := t.stem, toks[j].stem
+			if a == b {
+				continue
+			}
+			if b < a {
+				a, b = b, a
+			}
+			h := hashPart(hashKind(kindPair), a)
+			h = hashPart(h, " ")
+			dst = append(dst, hashPart(h, b))
+		}
+	}
+	return dst
+}
+
+// maxPairTokens is the number of leading tokens pairs are formed from: 64 tokens give at most 1,953 pairs.
+const maxPairTokens = 64
+
+// hashes fills hs with the feature hashes of toks, reusing its slices. pad and offs are scratch buffers for
+// charHashes and are returned grown.
+func (f featureSpec) hashes(hs *blockHashes, toks []token, pad []byte, offs []int) ([]byte, []int) {
+	hs[blockWord] = f.wordHashes(hs[blockWord][:0], toks)
+	hs[blockChar], pad, offs = f.charHashes(hs[blockChar][:0], toks, pad, offs)
+	hs[blockPair] = f.pairHashes(hs[blockPair][:0], toks)
+	return pad, offs
 }
 
 // charHashes appends the hashes of the character n-grams of every word of toks to dst. pad and offs are
@@ -110,7 +162,7 @@ func (v sparseVec) squaredNorm() float64 {
 type vocabulary struct {
 	index map[uint64]int32
 	idf   []float32
-	// block[i] is 0 for word features and 1 for character features.
+	// block[i] is the block (blockWord ...) of feature i.
 	block []uint8
 }
 

@@ -59,7 +59,7 @@ func newModel(cfg Config, intents []string, f *fitted, cal calibration, ents Ent
 	m := &Model{
 		cfg:      cfg,
 		intents:  intents,
-		fz:       &featurizer{an: newAnalyzer(cfg.Stemmer, cfg.Fillers), spec: cfg.featureSpec(), vocab: f.vocab, charWeight: cfg.CharWeight},
+		fz:       newFeaturizer(cfg, newAnalyzer(cfg.Stemmer, cfg.Fillers), f.vocab),
 		weights:  quantize(w, k),
 		cal:      cal,
 		entities: ents,
@@ -79,7 +79,7 @@ func (m *Model) Config() Config { return m.cfg }
 // false when the text has no feature the model has seen: its probabilities are then only the priors.
 func (m *Model) probabilities(text string, sc *scratch) (probs []float64, known bool) {
 	m.fz.hash(text, sc)
-	x := m.fz.vector(sc.words, sc.chars, sc)
+	x := m.fz.vector(&sc.hs, sc)
 	k := len(m.intents)
 	dim := m.fz.vocab.size()
 	if cap(sc.scores) < k {

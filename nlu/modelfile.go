@@ -229,7 +229,7 @@ func (f *modelFile) model() (*Model, error) {
 	m := &Model{
 		cfg:     cfg,
 		intents: f.Intents,
-		fz:      &featurizer{an: newAnalyzer(cfg.Stemmer, cfg.Fillers), spec: cfg.featureSpec(), vocab: v, charWeight: cfg.CharWeight},
+		fz:      newFeaturizer(cfg, newAnalyzer(cfg.Stemmer, cfg.Fillers), v),
 		weights: quantizedWeights{classes: k, q: q, scale: scales},
 		cal: calibration{
 			centroidWeight: f.Calibration.CentroidWeight, temperature: f.Calibration.Temperature,

@@ -5,16 +5,18 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // svmParams configures one-vs-rest training of L2-regularised squared-hinge linear SVMs.
 type svmParams struct {
-	c       float64 // inverse regularisation strength
-	eps     float64 // stopping tolerance on the projected-gradient spread
-	maxIter int
-	seed    uint64
-	workers int
+	c         float64 // inverse regularisation strength
+	eps       float64 // stopping tolerance on the projected-gradient spread
+	maxIter   int
+	seed      uint64
+	workers   int
 	posWeight float64
+	iters     *atomic.Int64
 	// weights, when not nil, scales c per example.
 	weights []float64
 	// scale, when not nil, returns class k's per-feature scaling (len dim): the binary problem for k sees
@@ -39,12 +41,18 @@ func trainOneVsRest(xs []sparseVec, labels []int, dim, classes int, p svmParams)
 			defer wg.Done()
 			w := make([]float64, dim+1)
 			sqNorms := make([]float64, len(xs))
+			for i, x := range xs {
+				sqNorms[i] = x.squaredNorm() + 1 // the constant bias feature
+			}
 			for k := range next {
 				var scale []float64
 				if p.scale != nil {
 					scale = p.scale(k)
 				}
 				for i, x := range xs {
+					if scale == nil {
+						break
+					}
 					sqNorms[i] = 1 // the constant bias feature
 					for j, c := range x.idx {
 						v := float64(x.val[j])
@@ -154,6 +162,9 @@ func trainBinarySVM(w []float64, xs []sparseVec, sqNorms []float64, labels []int
 		}
 		if pgMax-pgMin <= p.eps {
 			if active == n {
+				if p.iters != nil {
+					p.iters.Add(int64(iter))
+				}
 				return
 			}
 			active = n

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode"
 )
 
@@ -19,8 +22,7 @@ type Example struct {
 // hashedExample is an example reduced to its feature hashes, computed once and shared by every
 // cross-validation fold.
 type hashedExample struct {
-	words []uint64
-	chars []uint64
+	hs    blockHashes
 	label int
 	toks  []token
 	name  bool
@@ -28,50 +30,55 @@ type hashedExample struct {
 
 // featurizer turns text into vectors for one vocabulary.
 type featurizer struct {
-	an         *analyzer
-	spec       featureSpec
-	vocab      *vocabulary
-	charWeight float64
+	an    *analyzer
+	spec  featureSpec
+	vocab *vocabulary
+	// shares are the squared norms of the blocks in a vector; they sum to 1.
+	shares [numBlocks]float64
+}
+
+func newFeaturizer(cfg Config, an *analyzer, vocab *vocabulary) *featurizer {
+	return &featurizer{an: an, spec: cfg.featureSpec(), vocab: vocab, shares: cfg.blockShares()}
 }
 
 // scratch holds buffers reused across predictions.
 type scratch struct {
-	words, chars []uint64
-	ids          []int32
-	pad          []byte
-	offs         []int
-	vec          sparseVec
-	scores       []float64
+	hs     blockHashes
+	ids    []int32
+	pad    []byte
+	offs   []int
+	vec    sparseVec
+	scores []float64
 }
 
 func (f *featurizer) hash(text string, sc *scratch) {
 	toks := f.an.tokens(text)
-	sc.words = f.spec.wordHashes(sc.words[:0], toks)
-	sc.chars, sc.pad, sc.offs = f.spec.charHashes(sc.chars[:0], toks, sc.pad, sc.offs)
+	sc.pad, sc.offs = f.spec.hashes(&sc.hs, toks, sc.pad, sc.offs)
 }
 
-// vector builds the unit-length TF-IDF vector of already hashed words and chars into sc.vec.
-func (f *featurizer) vector(words, chars []uint64, sc *scratch) sparseVec {
+// vector builds the TF-IDF vector of already hashed text into sc.vec: each block scaled to the square root
+// of its share, so that a text with features in every block has unit length.
+func (f *featurizer) vector(hs *blockHashes, sc *scratch) sparseVec {
 	vec := sparseVec{idx: sc.vec.idx[:0], val: sc.vec.val[:0]}
-	sc.ids = f.vocab.lookup(sc.ids, words)
-	vec = f.vocab.appendBlock(vec, sc.ids, math.Sqrt(1-f.charWeight))
-	if f.charWeight > 0 {
-		sc.ids = f.vocab.lookup(sc.ids, chars)
-		vec = f.vocab.appendBlock(vec, sc.ids, math.Sqrt(f.charWeight))
+	for b, share := range f.shares {
+		if share > 0 {
+			sc.ids = f.vocab.lookup(sc.ids, hs[b])
+			vec = f.vocab.appendBlock(vec, sc.ids, math.Sqrt(share))
+		}
 	}
 	sc.vec = vec
 	return vec
 }
 
-// buildVocabulary indexes every hash seen in at least minDF examples: word features first, then character
-// features, each block in ascending hash order so that training is deterministic.
+// buildVocabulary indexes every hash seen in at least minDF examples, block by block, each block in
+// ascending hash order so that training is deterministic.
 func buildVocabulary(exs []hashedExample, minDF int) *vocabulary {
 	df := make(map[uint64]int32)
 	blockOf := make(map[uint64]uint8)
 	seen := make(map[uint64]bool)
 	for _, e := range exs {
 		clear(seen)
-		for b, hs := range [2][]uint64{e.words, e.chars} {
+		for b, hs := range e.hs {
 			for _, h := range hs {
 				if !seen[h] {
 					seen[h] = true
@@ -117,7 +124,7 @@ type fitted struct {
 
 func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *featurizer) {
 	vocab := buildVocabulary(exs, cfg.MinDF)
-	fz := &featurizer{an: an, spec: cfg.featureSpec(), vocab: vocab, charWeight: cfg.CharWeight}
+	fz := newFeaturizer(cfg, an, vocab)
 	tw := cfg.tw
 	orig := len(exs)
 	if tw.augment > 0 {
@@ -127,7 +134,7 @@ func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *
 	labels := make([]int, len(exs))
 	var sc scratch
 	for i, e := range exs {
-		v := fz.vector(e.words, e.chars, &sc)
+		v := fz.vector(&e.hs, &sc)
 		xs[i] = sparseVec{idx: slices.Clone(v.idx), val: slices.Clone(v.val)}
 		labels[i] = e.label
 	}
@@ -157,9 +164,20 @@ func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *
 	if tw.nb {
 		p.scale = nbScale(xs[:orig], labels[:orig], dim, tw.nbAlpha, tw.nbPow)
 	}
-	svm := trainOneVsRest(xs, labels, dim, classes, p)
+	var svm []float32
+	if tw.views >= 0 {
+		p.iters = new(atomic.Int64)
+		t0 := time.Now()
+		svm = trainOneVsRest(xs, labels, dim, classes, p)
+		if os.Getenv("NLU_TRACE") != "" {
+			fmt.Println("joint", len(xs), time.Since(t0), p.iters.Load())
+		}
+	} else {
+		svm = make([]float32, (dim+1)*classes)
+		tw.views = 1
+	}
 	if tw.views > 0 {
-		for b, share := range []float64{1 - cfg.CharWeight, cfg.CharWeight} {
+		for b, share := range fz.shares {
 			if share <= 0 {
 				continue
 			}
@@ -176,7 +194,12 @@ func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *
 			}
 			pv := p
 			pv.scale = nil
+			pv.iters = new(atomic.Int64)
+			t0 := time.Now()
 			vw := trainOneVsRest(vx, labels, dim, classes, pv)
+			if os.Getenv("NLU_TRACE") != "" {
+				fmt.Println("view", b, time.Since(t0), pv.iters.Load())
+			}
 			f := float32(tw.views / math.Sqrt(share))
 			for j := range dim * classes {
 				svm[j] += f * vw[j]
@@ -253,8 +276,7 @@ func Train(ds *Dataset, cfg Config) (*Model, error) {
 	var sc scratch
 	for i, e := range ds.Examples {
 		toks := an.tokens(e.Text)
-		exs[i].words = spec.wordHashes(nil, toks)
-		exs[i].chars, sc.pad, sc.offs = spec.charHashes(nil, toks, sc.pad, sc.offs)
+		sc.pad, sc.offs = spec.hashes(&exs[i].hs, toks, sc.pad, sc.offs)
 		exs[i].label = classOf[e.Intent]
 		exs[i].toks = toks
 	}
@@ -264,8 +286,8 @@ func Train(ds *Dataset, cfg Config) (*Model, error) {
 			if len(toks) == 0 {
 				continue
 			}
-			e := hashedExample{label: i, words: spec.wordHashes(nil, toks), toks: toks, name: true}
-			e.chars, sc.pad, sc.offs = spec.charHashes(nil, toks, sc.pad, sc.offs)
+			e := hashedExample{label: i, toks: toks, name: true}
+			sc.pad, sc.offs = spec.hashes(&e.hs, toks, sc.pad, sc.offs)
 			exs = append(exs, e)
 		}
 	}

@@ -69,7 +69,7 @@ func speechTimers(t *testing.T, srv *servertest.Server) {
 		call := dialSpeech(t, srv)
 		audio := speech(t, "one two three four five six seven eight nine", 300*time.Millisecond, 0)
 		call.recognize("text/uri-list", "builtin:grammar/digits",
-			mrcp.HdrRecognitionTimeout, "1200", mrcp.HdrConfidenceThreshold, "0.1")
+			mrcp.HdrRecognitionTimeout, "1200")
 		played := call.playAsync(audio)
 		done := call.wait(mrcp.EventRecognitionComplete, 10*time.Second)
 		select {
@@ -92,7 +92,7 @@ func speechTimers(t *testing.T, srv *servertest.Server) {
 		call := dialSpeech(t, srv)
 		audio := speech(t, "one two three four five six seven eight nine", 300*time.Millisecond, 0)
 		call.recognize("application/srgs+xml", countingGrammar,
-			mrcp.HdrRecognitionTimeout, "1200", mrcp.HdrConfidenceThreshold, "0.1")
+			mrcp.HdrRecognitionTimeout, "1200")
 		played := call.playAsync(audio)
 		done := call.wait(mrcp.EventRecognitionComplete, 10*time.Second)
 		select {
@@ -113,7 +113,7 @@ func speechTimers(t *testing.T, srv *servertest.Server) {
 		t.Parallel()
 		call := dialSpeech(t, srv)
 		call.recognize("application/srgs+xml", countingGrammar,
-			mrcp.HdrSpeechIncompleteTimeout, "600", mrcp.HdrConfidenceThreshold, "0.1")
+			mrcp.HdrSpeechIncompleteTimeout, "600")
 		call.play(speech(t, "one two three", 300*time.Millisecond, 0))
 		done := call.wait(mrcp.EventRecognitionComplete, 10*time.Second)
 		expectCause(t, done, 13)

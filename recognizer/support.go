@@ -1,7 +1,6 @@
 package recognizer
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mrcpd/mrcpd/mrcp/server"
+	"github.com/mrcpd/mrcpd/wav"
 )
 
 var (
@@ -57,22 +57,7 @@ func (r *ring) drain() []int16 {
 func (r *Recognizer) saveWaveform(req server.RecognitionRequest, pcm []int16, rate int) (string, error) {
 	name := fmt.Sprintf("%s-%s-%d.wav", req.Channel.Session, req.Channel.Resource, req.RequestID)
 	path := filepath.Join(r.opts.WaveformDir, name)
-	data := make([]byte, 44+2*len(pcm))
-	copy(data[0:], "RIFF")
-	binary.LittleEndian.PutUint32(data[4:], uint32(36+2*len(pcm)))
-	copy(data[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(data[16:], 16)
-	binary.LittleEndian.PutUint16(data[20:], 1) // PCM
-	binary.LittleEndian.PutUint16(data[22:], 1) // mono
-	binary.LittleEndian.PutUint32(data[24:], uint32(rate))
-	binary.LittleEndian.PutUint32(data[28:], uint32(rate*2))
-	binary.LittleEndian.PutUint16(data[32:], 2)
-	binary.LittleEndian.PutUint16(data[34:], 16)
-	copy(data[36:], "data")
-	binary.LittleEndian.PutUint32(data[40:], uint32(2*len(pcm)))
-	for i, s := range pcm {
-		binary.LittleEndian.PutUint16(data[44+2*i:], uint16(s))
-	}
+	data := wav.Encode(pcm, rate)
 	if err := os.WriteFile(path, data, 0o640); err != nil {
 		return "", err
 	}

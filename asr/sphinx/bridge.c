@@ -73,11 +73,11 @@ ps_decoder_t *mrcpd_decoder_new(const char *hmm, const char *dict, const char *l
 		config = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-dict", dict, NULL);
 	else
 		/* No dictionary: only the fillers of the acoustic model; words are
-		   added per grammar. The default word-exit beam (7e-29) prunes the
-		   last word of short phrases on 8 kHz speech often enough that no
-		   path reaches the grammar's end ("who is this" failed on 12 of 15
-		   espeak-ng voices and rates); 1e-60 costs about a fifth more CPU
-		   on a small grammar (docs/engine.md). */
+		   added per grammar. The default word-exit beam (7e-29) prunes
+		   the last word of short phrases on 8 kHz speech often enough
+		   that no path reaches the end of the grammar and the result is
+		   empty; 1e-60 keeps those paths, at a CPU cost within the
+		   benchmark's noise on a small grammar (docs/engine.md). */
 		config = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-wbeam", "1e-60", NULL);
 	if (config == NULL)
 		return NULL;
@@ -160,6 +160,21 @@ static int cmn_disabled(ps_decoder_t *ps)
 {
 	const char *mode = cmd_ln_str_r(ps_get_config(ps), "-cmn");
 	return mode == NULL || strcmp(mode, "none") == 0;
+}
+
+void mrcpd_feat_reset(ps_decoder_t *ps)
+{
+	feat_t *feat = ps_get_feat(ps);
+	/* The live feature computation keeps the last cepstra of the previous
+	   stream in its ring buffer, and the first frames of the next stream
+	   still see them. Rows as feat_init allocates them. */
+	int rows = LIVEBUFBLOCKSIZE;
+	if (rows < feat->window_size * 2)
+		rows = feat->window_size * 2;
+	for (int i = 0; i < rows; i++)
+		memset(feat->cepbuf[i], 0, (size_t)feat->cepsize * sizeof(mfcc_t));
+	feat->bufpos = 0;
+	feat->curpos = 0;
 }
 
 void mrcpd_cmn_start(ps_decoder_t *ps, const float *mean, int n)

@@ -27,6 +27,7 @@ int mrcpd_bestpath(ps_decoder_t *ps);
 int mrcpd_cmn_len(ps_decoder_t *ps);
 void mrcpd_cmn_mean(ps_decoder_t *ps, float *out, int n);
 void mrcpd_cmn_start(ps_decoder_t *ps, const float *mean, int n);
+void mrcpd_feat_reset(ps_decoder_t *ps);
 
 /* Decodes a whole utterance, the utterance already started, normalised
    with its own cepstral mean drawn towards prior (worth prior_frames

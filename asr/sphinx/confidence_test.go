@@ -5,11 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zaf/g711"
+
 	"github.com/mrcpd/mrcpd/bargein/eval"
 )
 
 // fsddDigits loads n recordings of the Free Spoken Digit Dataset (real
 // speakers, 8 kHz) spread over speakers and digits, with the spoken word.
+// Each goes through G.711 mu-law and back, as a call's audio does.
 func fsddDigits(t *testing.T, n int) (pcms [][]int16, words []string) {
 	t.Helper()
 	shared, err := eval.SharedDir()
@@ -25,7 +28,11 @@ func fsddDigits(t *testing.T, n int) (pcms [][]int16, words []string) {
 	}
 	names := strings.Fields("zero one two three four five six seven eight nine")
 	for _, u := range utts {
-		pcms = append(pcms, u.PCM)
+		pcm := make([]int16, len(u.PCM))
+		for i, v := range u.PCM {
+			pcm[i] = g711.DecodeUlawFrame(g711.EncodeUlawFrame(v))
+		}
+		pcms = append(pcms, pcm)
 		words = append(words, names[u.Name[0]-'0'])
 	}
 	return pcms, words

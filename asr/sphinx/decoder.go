@@ -232,17 +232,22 @@ func (d *decoder) useLanguageModel() error {
 	return nil
 }
 
-// startStream begins the streaming pass. Each utterance is its own stream:
-// frame numbers, and so word times, restart at zero, the noise estimate of
-// the previous caller is dropped, and cepstral mean normalisation starts
-// from mean with no history. pocketsphinx would otherwise carry its running
-// cepstral mean from one utterance to the next, so a reused decoder would
-// decode the same audio differently depending on earlier callers.
+// startStream begins an utterance in a state that owes nothing to earlier
+// utterances: frame numbers, and so word times, restart at zero and the
+// noise estimate is dropped (ps_start_stream), cepstral mean normalisation
+// starts from mean with no history, and the live feature buffer is cleared.
+// pocketsphinx keeps the last two across utterances: after the first
+// streaming pass its running cepstral mean replaces batch normalisation for
+// good and accumulates over every later utterance, and the first frames of
+// a stream still see the previous stream's cepstra. A reused decoder then
+// decoded the same audio differently depending on its earlier callers
+// ("call me back later" came back empty after "i already paid").
 func (d *decoder) startStream(mean []float32) error {
 	if C.ps_start_stream(d.ps) < 0 {
 		return errors.New("sphinx: starting the stream failed")
 	}
 	d.setMean(mean)
+	C.mrcpd_feat_reset(d.ps)
 	if C.ps_start_utt(d.ps) < 0 {
 		return errors.New("sphinx: starting the utterance failed")
 	}

@@ -180,3 +180,27 @@ func TestConcurrentUtterances(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestFinishAcceptsAnyLength: the final pass sizes its own feature buffer;
+// lengths around the 10 ms frame shift, and none at all, decode without
+// error.
+func TestFinishAcceptsAnyLength(t *testing.T) {
+	p := testPool(t, 1, 0)
+	speech := speechtest.Synthesize(t, "one two", 16000)
+	for _, n := range []int{0, 1, 159, 160, 161, 399, 400, 401, 12345, len(speech)} {
+		u, err := p.Start(Request{SampleRate: 16000, JSGF: digits})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := u.Write(speech[:min(n, len(speech))]); err != nil {
+			t.Fatalf("%d samples: %v", n, err)
+		}
+		if _, err := u.Finish(); err != nil {
+			t.Errorf("%d samples: %v", n, err)
+		}
+		u.Close()
+	}
+	if g, _ := p.Idle(); g != 1 {
+		t.Errorf("the decoder was retired: %d idle", g)
+	}
+}

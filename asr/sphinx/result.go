@@ -33,7 +33,7 @@ const (
 // 8 kHz recordings of human and synthetic speech (docs/engine.md); the two
 // overlap, so treat it as a ranking signal, not a calibrated probability.
 const (
-	confidenceMidpoint = -35.0 // per-frame acoustic score mapped to 0.5
+	confidenceMidpoint = -34.0 // per-frame acoustic score mapped to 0.5
 	confidenceSlope    = 0.08
 )
 

@@ -2,6 +2,8 @@ package sphinx
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mrcpd/mrcpd/asr"
@@ -12,24 +14,37 @@ import (
 // SRGS-to-JSGF conversion renders it.
 const callbot = "#JSGF V1.0;\ngrammar g;\npublic <root> = ( i already paid | call me back later | who is this ) ;\n"
 
-// decodeAll runs one utterance and returns every alternative.
+// decodeAll runs one utterance in 20 ms writes and returns every
+// alternative.
 func decodeAll(t *testing.T, p *Pool, req Request, pcm []int16) []asr.Alternative {
+	t.Helper()
+	alts, _ := decodeWithPartials(t, p, req, pcm)
+	return alts
+}
+
+// decodeWithPartials also returns the distinct partial hypotheses in the
+// order they appeared.
+func decodeWithPartials(t *testing.T, p *Pool, req Request, pcm []int16) ([]asr.Alternative, []string) {
 	t.Helper()
 	u, err := p.Start(req)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	defer u.Close()
+	var partials []string
 	for i := 0; i < len(pcm); i += 160 {
 		if err := u.Write(pcm[i:min(i+160, len(pcm))]); err != nil {
 			t.Fatalf("Write: %v", err)
+		}
+		if h := u.Partial(); h != "" && (len(partials) == 0 || partials[len(partials)-1] != h) {
+			partials = append(partials, h)
 		}
 	}
 	alts, err := u.Finish()
 	if err != nil {
 		t.Fatalf("Finish: %v", err)
 	}
-	return alts
+	return alts, partials
 }
 
 // describe renders everything a result carries, so that two results compare
@@ -81,13 +96,20 @@ func TestReusedGrammarDecoderForgetsEarlierUtterances(t *testing.T) {
 	first := map[string]string{}
 	for i, s := range steps {
 		req := Request{SampleRate: 8000, JSGF: s.grammar, Partial: s.partial, NBest: 2}
-		got := decodeAll(t, reused, req, audio[s.say])
+		got, partials := decodeWithPartials(t, reused, req, audio[s.say])
 		if got[0].Text != s.say {
 			t.Errorf("step %d (partial %v): said %q, got %q", i, s.partial, s.say, got[0].Text)
 		}
-		want := describe(decodeAll(t, fresh, req, audio[s.say]))
-		if d := describe(got); d != want {
-			t.Errorf("step %d: the reused decoder gave\n%s\na new decoder gave\n%s", i, d, want)
+		want, wantPartials := decodeWithPartials(t, fresh, req, audio[s.say])
+		if d := describe(got); d != describe(want) {
+			t.Errorf("step %d: the reused decoder gave\n%s\na new decoder gave\n%s", i, d, describe(want))
+		}
+		if strings.Join(partials, "|") != strings.Join(wantPartials, "|") {
+			t.Errorf("step %d: partials %q on the reused decoder, %q on a new one", i, partials, wantPartials)
+		}
+		// The streaming pass recognises 8 kHz speech from its first words.
+		if s.partial && !slices.Contains(partials, strings.Fields(s.say)[0]) {
+			t.Errorf("step %d: partials %q never show the first word of %q", i, partials, s.say)
 		}
 		// The final pass does not depend on the streaming pass either.
 		key := s.grammar + "|" + s.say

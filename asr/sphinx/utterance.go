@@ -93,7 +93,7 @@ func (p *Pool) Start(req Request) (*Utterance, error) {
 	}
 	u.audio = make([]int16, 0, 4*modelRate)
 	if req.Partial {
-		if err := dec.startStream(u.initialMean()); err != nil {
+		if err := dec.startStream(u.cepstralPrior()); err != nil {
 			u.healthy = false
 			u.Close()
 			return nil, err
@@ -140,16 +140,18 @@ func (u *Utterance) Partial() string {
 }
 
 // Finish decodes the whole utterance and returns its alternatives, best
-// first. The final pass runs over the buffered utterance in one call so the
-// front end normalises with the utterance's own cepstral mean: the streaming
-// pass starts from the model's wideband mean, which misrecognises the first
-// second or so of band-limited telephone audio.
+// first. The final pass runs over the buffered utterance in one call, from
+// a clean decoder state, so that cepstral mean normalisation can use the
+// utterance's own mean: the streaming pass only has a running mean, which
+// lags behind on the first second or so of audio. The result depends on
+// this utterance's audio alone, not on the streaming pass or on earlier
+// callers of the same decoder.
 func (u *Utterance) Finish() ([]asr.Alternative, error) {
 	if u.finished {
 		return nil, ErrFinished
 	}
 	u.finished = true
-	if err := u.dec.decodeUtterance(u.audio, u.initialMean()); err != nil {
+	if err := u.dec.decodeUtterance(u.audio, u.cepstralPrior()); err != nil {
 		u.healthy = false
 		return nil, err
 	}

@@ -270,7 +270,7 @@ func streamTrials(ctx context.Context, target string, utts []eval.Utterance, hea
 }
 
 // asrWorker is one caller: a session kept across its recordings, as an IVR
-// call asks several questions, redialled when it fails.
+// call asks several questions, redialled after a failure.
 type asrWorker struct {
 	target  string
 	headers []mrcp.Field
@@ -333,8 +333,9 @@ func (w *asrWorker) run(ctx context.Context, u eval.Utterance) asrTrial {
 			return tr
 		}
 	}
-	tr.err = w.recognize(ctx, u, &tr)
-	if tr.err != nil && w.ch.Err() != nil {
+	// After a failure the session may still hold the recognition that
+	// failed; the next recording gets a fresh call.
+	if tr.err = w.recognize(ctx, u, &tr); tr.err != nil {
 		w.hangUp()
 	}
 	return tr

@@ -151,11 +151,6 @@ func runLoadtest(ctx context.Context, f loadtestFlags, out, errOut io.Writer) (i
 			return 0, err
 		}
 	}
-	if f.saveBaseline != "" {
-		if err := rep.WriteFile(f.saveBaseline); err != nil {
-			return 0, err
-		}
-	}
 	var cmp *loadtest.Comparison
 	if base != nil {
 		cmp = loadtest.Compare(rep, base, rule, f.baseline)
@@ -171,7 +166,13 @@ func runLoadtest(ctx context.Context, f loadtestFlags, out, errOut io.Writer) (i
 		return 0, err
 	}
 	if f.compare == "" && rep.SessionsEstablished == 0 {
+		// Not saved: an empty baseline would let any later run pass.
 		return 0, errors.New("no session could be established")
+	}
+	if f.saveBaseline != "" {
+		if err := rep.WriteFile(f.saveBaseline); err != nil {
+			return 0, err
+		}
 	}
 	if cmp != nil && cmp.Regressions > 0 {
 		return exitRegression, nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -114,12 +115,18 @@ func TestLoadtestAgainstServer(t *testing.T) {
 		t.Fatalf("status %d, %v\n%s", status, err, out)
 	}
 
-	// A doctored baseline three times faster than the run: the long
-	// figures regress, the sub-millisecond ones stay under --min-delta.
+	// A doctored baseline: the audio-to-event figures three times faster
+	// than the run (they regress), the control ones twice as fast but by
+	// less than --min-delta (they do not).
 	fast := *rep
 	fast.Methods = nil
 	for _, m := range rep.Methods {
-		m.AvgMs, m.MinMs, m.MaxMs, m.P50Ms, m.P90Ms, m.P99Ms = m.AvgMs/3, m.MinMs/3, m.MaxMs/3, m.P50Ms/3, m.P90Ms/3, m.P99Ms/3
+		faster := func(v float64) float64 { return max(v/2, v-4) }
+		if m.Method == loadtest.MethodStartOfInput || m.Method == loadtest.MethodRecognitionComplete {
+			faster = func(v float64) float64 { return v / 3 }
+		}
+		m.AvgMs, m.MinMs, m.MaxMs = faster(m.AvgMs), faster(m.MinMs), faster(m.MaxMs)
+		m.P50Ms, m.P90Ms, m.P99Ms = faster(m.P50Ms), faster(m.P90Ms), faster(m.P99Ms)
 		fast.Methods = append(fast.Methods, m)
 	}
 	fastPath := filepath.Join(dir, "fast.json")
@@ -131,7 +138,9 @@ func TestLoadtestAgainstServer(t *testing.T) {
 		t.Fatalf("status %d, %v\n%s", status, err, out)
 	}
 	if !regexp.MustCompile(`(?m)^RECOGNITION-COMPLETE .*REGRESSION: p90`).MatchString(out) ||
-		regexp.MustCompile(`(?m)^(INVITE|RECOGNIZE|BYE) .*REGRESSION`).MatchString(out) {
+		!regexp.MustCompile(`(?m)^START-OF-INPUT .*REGRESSION: p90`).MatchString(out) ||
+		regexp.MustCompile(`(?m)^(INVITE|RECOGNIZE|BYE) .*REGRESSION`).MatchString(out) ||
+		!strings.Contains(out, "2 method(s) regressed") {
 		t.Fatalf("regressions marked wrongly:\n%s", out)
 	}
 
@@ -181,6 +190,33 @@ func TestLoadtestArguments(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || status != 0 {
 			t.Errorf("%v: status %d, error %v, want %q", tc.args, status, err, tc.want)
 		}
+	}
+}
+
+// A run in which no call could be established fails and saves nothing: an
+// empty baseline would let any later run pass.
+func TestLoadtestNoServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	wav := filepath.Join(t.TempDir(), "a.wav")
+	if err := os.WriteFile(wav, client.EncodeWAV(make([]int16, 800), 8000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(t.TempDir(), "run.json")
+	out, status, err := runLoadtestCLI(t, "--server", closed, "--transport", "tcp", "--local-host", "127.0.0.1",
+		"--sessions", "2", "--duration", "1s", "--ramp", "0s", "--audio", wav, "--save-baseline", saved, "--progress", "0")
+	if err == nil || !strings.Contains(err.Error(), "no session could be established") || status != 0 {
+		t.Fatalf("status %d, error %v", status, err)
+	}
+	if !strings.Contains(out, "established 0/2") || !strings.Contains(out, "connection refused") || rowCount(t, out, "INVITE") != "0" {
+		t.Fatalf("output:\n%s", out)
+	}
+	if _, err := os.Stat(saved); !os.IsNotExist(err) {
+		t.Fatalf("baseline saved: %v", err)
 	}
 }
 

@@ -174,7 +174,9 @@ func serve(ctx context.Context, cfg config.Config) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := srv.Start(ctx); err != nil {
+	// The listeners must outlive the signal: SIGTERM drains calls first and
+	// closes them after (Start closes the SIP server when its context ends).
+	if err := srv.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	if adm != nil {

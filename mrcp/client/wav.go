@@ -1,138 +1,42 @@
 package client
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-)
 
-// maxWAVSize bounds a file read whole: an hour of 16 kHz audio.
-const maxWAVSize = 16000 * 2 * 3600
-
-// WAV format tags (RIFF WAVE fmt chunk).
-const (
-	wavFormatPCM        = 1
-	wavFormatExtensible = 0xFFFE
+	"github.com/mrcpd/mrcpd/wav"
 )
 
 // ReadWAV reads a WAV file of 16-bit mono PCM at 8 or 16 kHz, the rates
 // telephone codecs carry, and returns its samples and rate.
 func ReadWAV(path string) ([]int16, int, error) {
-	f, err := os.Open(path)
+	pcm, rate, err := wav.Read(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxWAVSize+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("client: read %s: %w", path, err)
-	}
-	if len(b) > maxWAVSize {
-		return nil, 0, fmt.Errorf("client: %s is larger than %d bytes", path, maxWAVSize)
-	}
-	pcm, rate, err := ParseWAV(b)
-	if err != nil {
+	if err := telephoneRate(rate); err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	return pcm, rate, nil
 }
 
-// ParseWAV decodes a RIFF WAVE file held in b. It accepts only 16-bit
-// linear PCM, one channel, 8000 or 16000 Hz, and says which property of the
-// file is wrong otherwise.
+// ParseWAV decodes a WAV file held in b, with the same limits as ReadWAV.
 func ParseWAV(b []byte) ([]int16, int, error) {
-	if len(b) < 12 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return nil, 0, errors.New("client: not a RIFF WAVE file")
+	pcm, rate, err := wav.Parse(b)
+	if err != nil {
+		return nil, 0, err
 	}
-	var (
-		haveFmt  bool
-		channels int
-		rate     int
-		bits     int
-	)
-	rest := b[12:]
-	for len(rest) >= 8 {
-		id := string(rest[0:4])
-		size := int64(binary.LittleEndian.Uint32(rest[4:8]))
-		body := rest[8:]
-		// A streamed writer may leave the size too large; the data chunk
-		// then runs to the end of the file.
-		if size > int64(len(body)) {
-			if id != "data" {
-				return nil, 0, fmt.Errorf("client: WAV chunk %q of %d bytes runs past the end of the file", id, size)
-			}
-			size = int64(len(body))
-		}
-		chunk := body[:size]
-		switch id {
-		case "fmt ":
-			if len(chunk) < 16 {
-				return nil, 0, errors.New("client: WAV fmt chunk is too short")
-			}
-			tag := binary.LittleEndian.Uint16(chunk[0:2])
-			channels = int(binary.LittleEndian.Uint16(chunk[2:4]))
-			rate = int(binary.LittleEndian.Uint32(chunk[4:8]))
-			bits = int(binary.LittleEndian.Uint16(chunk[14:16]))
-			if tag == wavFormatExtensible && len(chunk) >= 26 {
-				// The sub-format GUID starts with the format tag.
-				tag = binary.LittleEndian.Uint16(chunk[24:26])
-			}
-			if tag != wavFormatPCM {
-				return nil, 0, fmt.Errorf("client: WAV format tag %#x is not linear PCM", tag)
-			}
-			haveFmt = true
-		case "data":
-			if !haveFmt {
-				return nil, 0, errors.New("client: WAV data chunk before its fmt chunk")
-			}
-			if channels != 1 {
-				return nil, 0, fmt.Errorf("client: WAV has %d channels; only mono is supported", channels)
-			}
-			if bits != 16 {
-				return nil, 0, fmt.Errorf("client: WAV has %d-bit samples; only 16-bit is supported", bits)
-			}
-			if rate != 8000 && rate != 16000 {
-				return nil, 0, fmt.Errorf("client: WAV sample rate %d Hz; only 8000 and 16000 are supported", rate)
-			}
-			pcm := make([]int16, len(chunk)/2)
-			for i := range pcm {
-				pcm[i] = int16(binary.LittleEndian.Uint16(chunk[2*i:]))
-			}
-			return pcm, rate, nil
-		}
-		// Chunks are padded to an even size.
-		next := 8 + size + size%2
-		if next > int64(len(rest)) {
-			break
-		}
-		rest = rest[next:]
+	if err := telephoneRate(rate); err != nil {
+		return nil, 0, err
 	}
-	if !haveFmt {
-		return nil, 0, errors.New("client: WAV has no fmt chunk")
-	}
-	return nil, 0, errors.New("client: WAV has no data chunk")
+	return pcm, rate, nil
 }
 
-// EncodeWAV returns pcm as a 16-bit mono WAV file, for tests and tools that
-// write what they will play.
-func EncodeWAV(pcm []int16, rate int) []byte {
-	b := make([]byte, 44+2*len(pcm))
-	copy(b[0:], "RIFF")
-	binary.LittleEndian.PutUint32(b[4:], uint32(36+2*len(pcm)))
-	copy(b[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(b[16:], 16)
-	binary.LittleEndian.PutUint16(b[20:], wavFormatPCM)
-	binary.LittleEndian.PutUint16(b[22:], 1)
-	binary.LittleEndian.PutUint32(b[24:], uint32(rate))
-	binary.LittleEndian.PutUint32(b[28:], uint32(rate*2))
-	binary.LittleEndian.PutUint16(b[32:], 2)
-	binary.LittleEndian.PutUint16(b[34:], 16)
-	copy(b[36:], "data")
-	binary.LittleEndian.PutUint32(b[40:], uint32(2*len(pcm)))
-	for i, s := range pcm {
-		binary.LittleEndian.PutUint16(b[44+2*i:], uint16(s))
+// EncodeWAV returns pcm as a 16-bit mono WAV file.
+func EncodeWAV(pcm []int16, rate int) []byte { return wav.Encode(pcm, rate) }
+
+func telephoneRate(rate int) error {
+	if rate != 8000 && rate != 16000 {
+		return fmt.Errorf("client: WAV sample rate %d Hz; only 8000 and 16000 are supported", rate)
 	}
-	return b
+	return nil
 }
