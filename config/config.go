@@ -18,10 +18,10 @@ import (
 
 // Config is the whole server configuration.
 type Config struct {
-	Log     Log     `yaml:"log"`
-	SIP     SIP     `yaml:"sip"`
-	MRCP    MRCP    `yaml:"mrcp"`
-	RTP     RTP     `yaml:"rtp"`
+	Log        Log        `yaml:"log"`
+	SIP        SIP        `yaml:"sip"`
+	MRCP       MRCP       `yaml:"mrcp"`
+	RTP        RTP        `yaml:"rtp"`
 	Session    Session    `yaml:"session"`
 	HTTP       HTTP       `yaml:"http"`
 	Recognizer Recognizer `yaml:"recognizer"`

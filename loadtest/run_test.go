@@ -15,7 +15,7 @@ import (
 )
 
 // The server of these tests takes RTP ports no other package's tests use.
-const testRTPMin, testRTPMax = 44000, 44199
+const testRTPMin, testRTPMax = 24000, 24199
 
 // spokenDigits are real speech: espeak-ng saying digit strings, each after
 // a quarter second of silence, as a caller pauses before answering.

@@ -23,7 +23,7 @@ import (
 )
 
 // The server of the load tests takes RTP ports no other test uses.
-const loadtestRTPMin, loadtestRTPMax = 44200, 44399
+const loadtestRTPMin, loadtestRTPMax = 24200, 24399
 
 // runLoadtestCLI runs `mrcpd loadtest args...` and returns its output and
 // the status it asked to exit with (0 when it did not ask).
