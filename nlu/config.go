@@ -3,6 +3,7 @@ package nlu
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Config holds the settings of one model. The zero value of each field means "use the default"; Train
@@ -19,8 +20,17 @@ type Config struct {
 	// CharNGramMax -1 disables character n-grams.
 	CharNGramMin int `json:"char_ngram_min" yaml:"char_ngram_min"`
 	CharNGramMax int `json:"char_ngram_max" yaml:"char_ngram_max"`
-	// CharWeight is the share (0..1) of the character n-gram block in each unit-length vector (default 0.5).
+	// CharWeight is the share (0..1) of the character n-gram block in what the word-pair block leaves of each
+	// unit-length vector (default 0.5: words and character n-grams get equal parts).
 	CharWeight float64 `json:"char_weight" yaml:"char_weight"`
+	// PairWeight is the share (0..1) of the word-pair block in each unit-length vector: every unordered pair
+	// of stems in the utterance that are not neighbours (default 1/3; -1 disables pairs, which makes a
+	// model three to four times smaller).
+	PairWeight float64 `json:"pair_weight" yaml:"pair_weight"`
+	// ViewWeight weights one extra SVM per feature block (words, character n-grams, word pairs), each
+	// trained on its block alone, added to the SVM over all blocks (default 2; -1 trains the joint SVM
+	// only, which takes about a third less time).
+	ViewWeight float64 `json:"view_weight" yaml:"view_weight"`
 	// MinDF drops features seen in fewer training examples (default 1).
 	MinDF int `json:"min_df" yaml:"min_df"`
 	// C is the SVM's inverse regularisation strength (default 1).
@@ -44,8 +54,6 @@ type Config struct {
 	IgnoreIntentNames bool `json:"ignore_intent_names" yaml:"ignore_intent_names"`
 	// Seed makes cross-validation splits and optimiser order reproducible (default 1).
 	Seed uint64 `json:"seed" yaml:"seed"`
-
-	tw tweaks
 }
 
 // withDefaults returns c with every unset field filled in, or an error for values out of range.
@@ -84,6 +92,22 @@ func (c Config) withDefaults() (Config, error) {
 	if c.CharWeight < 0 || c.CharWeight >= 1 {
 		return c, fmt.Errorf("nlu: char_weight %g out of range [0,1)", c.CharWeight)
 	}
+	switch {
+	case c.PairWeight == 0:
+		c.PairWeight = defaultPairWeight
+	case c.PairWeight < 0:
+		c.PairWeight = -1
+	case !(c.PairWeight < 1):
+		return c, fmt.Errorf("nlu: pair_weight %g out of range [0,1)", c.PairWeight)
+	}
+	switch {
+	case c.ViewWeight == 0:
+		c.ViewWeight = defaultViewWeight
+	case c.ViewWeight < 0:
+		c.ViewWeight = -1
+	case math.IsNaN(c.ViewWeight) || math.IsInf(c.ViewWeight, 1):
+		return c, errors.New("nlu: view_weight must be finite")
+	}
 	if c.MinDF == 0 {
 		c.MinDF = 1
 	}
@@ -111,15 +135,22 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
+// Defaults chosen on development splits cut from the training data of BANKING77 (never its test split), at
+// 10 examples per intent and on the whole set; 5 examples per intent neither gained nor lost.
+const (
+	defaultPairWeight = 1.0 / 3
+	defaultViewWeight = 2
+)
+
 func (c Config) featureSpec() featureSpec {
-	return featureSpec{wordNGramMax: c.WordNGrams, charNGramMin: c.CharNGramMin, charNGramMax: c.CharNGramMax, pairs: c.tw.pairShare > 0}
+	return featureSpec{wordNGramMax: c.WordNGrams, charNGramMin: c.CharNGramMin, charNGramMax: c.CharNGramMax, pairs: c.PairWeight > 0}
 }
 
-// blockShares returns the squared norm each feature block gets in a vector.
+// blockShares returns the squared norm each feature block gets in a vector of a resolved configuration.
 func (c Config) blockShares() [numBlocks]float64 {
 	var s [numBlocks]float64
-	s[blockPair] = c.tw.pairShare
-	s[blockChar] = c.CharWeight * (1 - c.tw.pairShare)
+	s[blockPair] = max(c.PairWeight, 0)
+	s[blockChar] = c.CharWeight * (1 - s[blockPair])
 	s[blockWord] = 1 - s[blockChar] - s[blockPair]
 	return s
 }

@@ -47,12 +47,12 @@ func TestBanking77TenShot(t *testing.T) {
 	r := Evaluate(m, test.Examples, 5)
 	t.Logf("10-shot accuracy %.2f%%, macro-F1 %.2f%%, calibration error %.3f, rejected %.1f%% (accuracy on the rest %.1f%%), p50 %s",
 		100*r.Accuracy, 100*r.MacroF1, r.CalibrationError, 100*r.Rejected, 100*r.AcceptedAccuracy, r.Latency.P50)
-	// The mean over three draws is about 76%; single draws vary by about a point. Plain TF-IDF logistic
-	// regression scores 75% and nlp.js 68% on average, so falling under 73% on this draw is a regression.
-	if r.Accuracy < 0.73 {
-		t.Errorf("10-shot accuracy %.2f%%, want at least 73%%", 100*r.Accuracy)
+	// This draw measured 77.0% (the mean over three draws is 76.9%; draws vary by about a point). Plain
+	// TF-IDF logistic regression scores 75% and nlp.js 68% on average, so falling under 75% is a regression.
+	if r.Accuracy < 0.75 {
+		t.Errorf("10-shot accuracy %.2f%%, want at least 75%%", 100*r.Accuracy)
 	}
-	if r.MacroF1 < 0.72 {
+	if r.MacroF1 < 0.74 {
 		t.Errorf("macro-F1 %.2f%% too low", 100*r.MacroF1)
 	}
 	// Confidence must mean what it says on unseen data.

@@ -55,7 +55,8 @@ func FuzzReadModel(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
-	f.Add(bytes.Replace(data, []byte(`"version":1`), []byte(`"version":7`), 1))
+	f.Add(bytes.Replace(data, []byte(`"version":2`), []byte(`"version":7`), 1))
+	f.Add(bytes.Replace(data, []byte(`"version":2`), []byte(`"version":1`), 1))
 	f.Add([]byte(`{"format":"mrcpd-nlu","version":1}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m, err := ReadModel(bytes.NewReader(in))
@@ -75,6 +76,7 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Add("\xff\xfe\x00 и\u0306 ЁЁЁ 12:30 $5")
 	f.Add(strings.Repeat("a", 300))
+	f.Add(strings.Repeat("why was i charged a fee on my transfer ", 40))
 	f.Fuzz(func(t *testing.T, text string) {
 		m := callFlowModel(t)
 		p := m.Classify(text, 3)

@@ -17,12 +17,17 @@ import (
 // FormatName identifies an mrcpd NLU model file.
 const FormatName = "mrcpd-nlu"
 
-// FormatVersion is the model file layout this package reads and writes. It changes whenever the file layout
-// or the meaning of its numbers (feature hashing, tokenisation, stemming) changes, because an old model
-// would then silently score garbage.
-const FormatVersion = 1
+// FormatVersion is the model file layout this package writes. It changes whenever the file layout or the
+// meaning of its numbers (feature hashing, tokenisation, stemming) changes, because an old model would then
+// silently score garbage. Version 2 added word-pair features; version 1 files, which have none, are still
+// read.
+const FormatVersion = 2
 
-// ErrFormatVersion is wrapped by the error Load returns for a model file of another format version.
+// oldestFormatVersion is the oldest model file version this package reads.
+const oldestFormatVersion = 1
+
+// ErrFormatVersion is wrapped by the error Load returns for a model file of a version this build does not
+// read.
 var ErrFormatVersion = errors.New("nlu: unsupported model format version")
 
 // modelFile is the JSON layout. Large numeric arrays are little-endian binary in base64, which keeps files
@@ -34,8 +39,10 @@ type modelFile struct {
 	Intents     []string        `json:"intents"`
 	Calibration calibrationFile `json:"calibration"`
 	Entities    EntitySpec      `json:"entities"`
-	// WordFeatures is how many of Features are word features; the rest are character n-grams.
+	// WordFeatures is how many of Features are word features, PairFeatures how many word pairs; features
+	// are stored word features first, then character n-grams, then word pairs.
 	WordFeatures int    `json:"word_features"`
+	PairFeatures int    `json:"pair_features,omitempty"`
 	Features     string `json:"features"` // uint64 hashes
 	IDF          string `json:"idf"`      // float32 per feature
 	// Weights holds int8 weights, (features+1) rows x intents, feature-major, the last row being the bias;
@@ -58,11 +65,9 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 	for h, i := range v.index {
 		hashes[i] = h
 	}
-	words := 0
+	var perBlock [numBlocks]int
 	for _, b := range v.block {
-		if b == 0 {
-			words++
-		}
+		perBlock[b]++
 	}
 	f := modelFile{
 		Format:  FormatName,
@@ -74,7 +79,8 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 			CVAccuracy: m.cal.cvAccuracy, CVLogLoss: m.cal.cvLogLoss,
 		},
 		Entities:     m.entities,
-		WordFeatures: words,
+		WordFeatures: perBlock[blockWord],
+		PairFeatures: perBlock[blockPair],
 		Features:     encodeUint64s(hashes),
 		IDF:          encodeFloat32s(v.idf),
 		Weights:      encodeInt8s(m.weights.q),
@@ -143,14 +149,21 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if head.Format != FormatName || head.Version == nil {
 		return nil, fmt.Errorf("nlu: not an %s model file (format %q)", FormatName, head.Format)
 	}
-	if *head.Version != FormatVersion {
-		return nil, fmt.Errorf("%w %d (this build reads version %d; retrain the model)", ErrFormatVersion, *head.Version, FormatVersion)
+	if *head.Version < oldestFormatVersion || *head.Version > FormatVersion {
+		return nil, fmt.Errorf("%w %d (this build reads versions %d to %d; retrain the model)", ErrFormatVersion, *head.Version, oldestFormatVersion, FormatVersion)
 	}
 	var f modelFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("nlu: model file: %w", err)
+	}
+	if f.Version == 1 {
+		if f.PairFeatures != 0 || f.Config.PairWeight != 0 || f.Config.ViewWeight != 0 {
+			return nil, errors.New("nlu: model file: version 1 has no word pairs or views")
+		}
+		// Version 1 predates word pairs and per-block views: resolve its settings without them.
+		f.Config.PairWeight, f.Config.ViewWeight = -1, -1
 	}
 	return f.model()
 }
@@ -198,8 +211,10 @@ func (f *modelFile) model() (*Model, error) {
 		return nil, fmt.Errorf("nlu: model file: %d weights, want %d", len(weights), (dim+1)*k)
 	case len(scales) != dim+1:
 		return nil, fmt.Errorf("nlu: model file: %d scales, want %d", len(scales), dim+1)
-	case f.WordFeatures < 0 || f.WordFeatures > dim:
-		return nil, fmt.Errorf("nlu: model file: word_features %d out of range", f.WordFeatures)
+	case f.WordFeatures < 0 || f.PairFeatures < 0 || f.WordFeatures+f.PairFeatures > dim:
+		return nil, fmt.Errorf("nlu: model file: word_features %d and pair_features %d out of range", f.WordFeatures, f.PairFeatures)
+	case f.PairFeatures > 0 && cfg.PairWeight <= 0:
+		return nil, errors.New("nlu: model file: pair features but pair_weight disables them")
 	case !(f.Calibration.Temperature > 0) || math.IsInf(f.Calibration.Temperature, 0):
 		return nil, fmt.Errorf("nlu: model file: temperature %g must be positive", f.Calibration.Temperature)
 	}
@@ -218,8 +233,11 @@ func (f *modelFile) model() (*Model, error) {
 			return nil, fmt.Errorf("nlu: model file: duplicate feature %d", i)
 		}
 		v.index[h] = int32(i)
-		if i >= f.WordFeatures {
-			v.block[i] = 1
+		switch {
+		case i >= dim-f.PairFeatures:
+			v.block[i] = blockPair
+		case i >= f.WordFeatures:
+			v.block[i] = blockChar
 		}
 	}
 	ex, err := f.Entities.extractor()

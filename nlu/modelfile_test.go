@@ -1,8 +1,10 @@
 package nlu
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,13 +66,63 @@ func rewrite(t *testing.T, edit func(map[string]any)) string {
 }
 
 func TestLoadVersionMismatch(t *testing.T) {
-	path := rewrite(t, func(v map[string]any) { v["version"] = FormatVersion + 1 })
-	_, err := Load(path)
-	if !errors.Is(err, ErrFormatVersion) {
-		t.Fatalf("err = %v, want ErrFormatVersion", err)
+	for _, version := range []int{FormatVersion + 1, 0} {
+		path := rewrite(t, func(v map[string]any) { v["version"] = version })
+		_, err := Load(path)
+		if !errors.Is(err, ErrFormatVersion) {
+			t.Fatalf("version %d: err = %v, want ErrFormatVersion", version, err)
+		}
+		if !strings.Contains(err.Error(), fmt.Sprintf("version %d", version)) || !strings.Contains(err.Error(), "retrain") {
+			t.Fatalf("error %q should name the version and the remedy", err)
+		}
 	}
-	if !strings.Contains(err.Error(), "version 2") || !strings.Contains(err.Error(), "retrain") {
-		t.Fatalf("error %q should name the version and the remedy", err)
+}
+
+// A version 1 file (before word pairs and views) still loads and predicts as it did: it is a model whose
+// features are words and character n-grams only, which PairWeight -1 reproduces.
+func TestLoadVersion1(t *testing.T) {
+	ds, err := LoadDataset("testdata/callflow.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(ds, Config{PairWeight: -1, ViewWeight: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := m.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := v["pair_features"]; ok {
+		t.Fatal("a model without pairs wrote pair_features")
+	}
+	v["version"] = 1
+	cfg := v["config"].(map[string]any)
+	delete(cfg, "pair_weight")
+	delete(cfg, "view_weight")
+	old, _ := json.Marshal(v)
+	loaded, err := ReadModel(bytes.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := loaded.Config(); c.PairWeight != -1 || c.ViewWeight != -1 {
+		t.Fatalf("version 1 config resolved to pair_weight %v, view_weight %v", c.PairWeight, c.ViewWeight)
+	}
+	for _, u := range noisyUtterances {
+		a, b := m.Classify(u.text, 2), loaded.Classify(u.text, 2)
+		if a.Intent != b.Intent || a.Confidence != b.Confidence {
+			t.Fatalf("%q: %+v before, %+v after loading as version 1", u.text, a, b)
+		}
+	}
+	// Version 1 cannot carry pairs.
+	v["pair_features"] = 1
+	bad, _ := json.Marshal(v)
+	if _, err := ReadModel(bytes.NewReader(bad)); err == nil {
+		t.Fatal("version 1 file with pair_features loaded")
 	}
 }
 
@@ -87,8 +139,13 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		"idf count":         func(v map[string]any) { v["idf"] = "" },
 		"zero temperature":  func(v map[string]any) { v["calibration"].(map[string]any)["temperature"] = 0 },
 		"word features":     func(v map[string]any) { v["word_features"] = -1 },
-		"unknown field":     func(v map[string]any) { v["surprise"] = true },
-		"bad stemmer":       func(v map[string]any) { v["config"].(map[string]any)["stemmer"] = "fr" },
+		"pair features":     func(v map[string]any) { v["pair_features"] = -1 },
+		"too many features": func(v map[string]any) { v["pair_features"] = v["word_features"].(float64) + 1e6 },
+		"pairs switched off": func(v map[string]any) {
+			v["config"].(map[string]any)["pair_weight"] = -1
+		},
+		"unknown field": func(v map[string]any) { v["surprise"] = true },
+		"bad stemmer":   func(v map[string]any) { v["config"].(map[string]any)["stemmer"] = "fr" },
 		"bad entity type": func(v map[string]any) {
 			v["entities"] = map[string]any{"builtin": []string{"colour"}}
 		},

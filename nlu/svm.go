@@ -5,23 +5,15 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
 // svmParams configures one-vs-rest training of L2-regularised squared-hinge linear SVMs.
 type svmParams struct {
-	c         float64 // inverse regularisation strength
-	eps       float64 // stopping tolerance on the projected-gradient spread
-	maxIter   int
-	seed      uint64
-	workers   int
-	posWeight float64
-	iters     *atomic.Int64
-	// weights, when not nil, scales c per example.
-	weights []float64
-	// scale, when not nil, returns class k's per-feature scaling (len dim): the binary problem for k sees
-	// x∘scale(k) and the returned weights are already multiplied by it.
-	scale func(k int) []float64
+	c       float64 // inverse regularisation strength
+	eps     float64 // stopping tolerance on the projected-gradient spread
+	maxIter int
+	seed    uint64
+	workers int
 }
 
 // trainOneVsRest returns a feature-major weight matrix of (dim+1) rows by classes columns; row dim holds the
@@ -33,6 +25,10 @@ func trainOneVsRest(xs []sparseVec, labels []int, dim, classes int, p svmParams)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	sqNorms := make([]float64, len(xs))
+	for i, x := range xs {
+		sqNorms[i] = x.squaredNorm() + 1 // the constant bias feature
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, classes) {
@@ -40,34 +36,10 @@ func trainOneVsRest(xs []sparseVec, labels []int, dim, classes int, p svmParams)
 		go func() {
 			defer wg.Done()
 			w := make([]float64, dim+1)
-			sqNorms := make([]float64, len(xs))
-			for i, x := range xs {
-				sqNorms[i] = x.squaredNorm() + 1 // the constant bias feature
-			}
 			for k := range next {
-				var scale []float64
-				if p.scale != nil {
-					scale = p.scale(k)
-				}
-				for i, x := range xs {
-					if scale == nil {
-						break
-					}
-					sqNorms[i] = 1 // the constant bias feature
-					for j, c := range x.idx {
-						v := float64(x.val[j])
-						if scale != nil {
-							v *= scale[c]
-						}
-						sqNorms[i] += v * v
-					}
-				}
 				clear(w)
-				trainBinarySVM(w, xs, sqNorms, labels, k, scale, p)
+				trainBinarySVM(w, xs, sqNorms, labels, k, p)
 				for j, v := range w {
-					if scale != nil && j < dim {
-						v *= scale[j]
-					}
 					out[j*classes+k] = float32(v)
 				}
 			}
@@ -82,21 +54,11 @@ func trainOneVsRest(xs []sparseVec, labels []int, dim, classes int, p svmParams)
 }
 
 // trainBinarySVM solves the dual of the squared-hinge SVM for "class k against the rest" by coordinate
-// descent with shrinking (Hsieh et al., ICML 2008). w must be zero on entry and has len dim+1; scale, when
-// not nil, multiplies every feature.
-func trainBinarySVM(w []float64, xs []sparseVec, sqNorms []float64, labels []int, k int, scale []float64, p svmParams) {
+// descent with shrinking (Hsieh et al., ICML 2008). w must be zero on entry and has len dim+1.
+func trainBinarySVM(w []float64, xs []sparseVec, sqNorms []float64, labels []int, k int, p svmParams) {
 	n := len(xs)
 	bias := len(w) - 1
-	diag := func(i int) float64 {
-		c := p.c
-		if p.weights != nil {
-			c *= p.weights[i]
-		}
-		if p.posWeight > 0 && labels[i] == k {
-			c *= p.posWeight
-		}
-		return 0.5 / c
-	}
+	diag := 0.5 / p.c
 
 	alpha := make([]float64, n)
 	order := make([]int, n)
@@ -119,16 +81,7 @@ func trainBinarySVM(w []float64, xs []sparseVec, sqNorms []float64, labels []int
 				y = 1
 			}
 			x := xs[i]
-			var dot float64
-			if scale == nil {
-				dot = x.dot(w)
-			} else {
-				for j, c := range x.idx {
-					dot += float64(x.val[j]) * scale[c] * w[c]
-				}
-			}
-			d := diag(i)
-			g := y*(dot+w[bias]) - 1 + d*alpha[i]
+			g := y*(x.dot(w)+w[bias]) - 1 + diag*alpha[i]
 			pg := 0.0
 			if alpha[i] == 0 {
 				if g > pgMaxOld {
@@ -148,23 +101,16 @@ func trainBinarySVM(w []float64, xs []sparseVec, sqNorms []float64, labels []int
 			pgMin = min(pgMin, pg)
 			if math.Abs(pg) > 1e-12 {
 				old := alpha[i]
-				alpha[i] = math.Max(old-g/(sqNorms[i]+d), 0)
-				step := (alpha[i] - old) * y
+				alpha[i] = math.Max(old-g/(sqNorms[i]+diag), 0)
+				d := (alpha[i] - old) * y
 				for j, c := range x.idx {
-					v := float64(x.val[j])
-					if scale != nil {
-						v *= scale[c]
-					}
-					w[c] += step * v
+					w[c] += d * float64(x.val[j])
 				}
-				w[bias] += step
+				w[bias] += d
 			}
 		}
 		if pgMax-pgMin <= p.eps {
 			if active == n {
-				if p.iters != nil {
-					p.iters.Add(int64(iter))
-				}
 				return
 			}
 			active = n

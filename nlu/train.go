@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strings"
-	"sync/atomic"
-	"time"
 	"unicode"
 )
 
@@ -24,8 +21,6 @@ type Example struct {
 type hashedExample struct {
 	hs    blockHashes
 	label int
-	toks  []token
-	name  bool
 }
 
 // featurizer turns text into vectors for one vocabulary.
@@ -125,11 +120,6 @@ type fitted struct {
 func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *featurizer) {
 	vocab := buildVocabulary(exs, cfg.MinDF)
 	fz := newFeaturizer(cfg, an, vocab)
-	tw := cfg.tw
-	orig := len(exs)
-	if tw.augment > 0 {
-		exs = augment(exs, classes, cfg)
-	}
 	xs := make([]sparseVec, len(exs))
 	labels := make([]int, len(exs))
 	var sc scratch
@@ -140,77 +130,12 @@ func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *
 	}
 	dim := vocab.size()
 	p := svmParams{c: cfg.C, eps: 0.1, maxIter: 1000, seed: cfg.Seed}
-	counts := make([]float64, classes)
-	for _, e := range exs[:orig] {
-		counts[e.label]++
-	}
-	if tw.balance || tw.augment > 0 || tw.nameWeight > 0 {
-		p.weights = make([]float64, len(exs))
-		for i, e := range exs {
-			w := 1.0
-			if tw.balance {
-				w = float64(orig) / (float64(classes) * counts[e.label])
-			}
-			if i >= orig {
-				w *= tw.augWeight
-			}
-			if e.name && tw.nameWeight > 0 {
-				w *= tw.nameWeight
-			}
-			p.weights[i] = w
-		}
-	}
-	p.posWeight = tw.posWeight
-	if tw.nb {
-		p.scale = nbScale(xs[:orig], labels[:orig], dim, tw.nbAlpha, tw.nbPow)
-	}
-	var svm []float32
-	if tw.views >= 0 {
-		p.iters = new(atomic.Int64)
-		t0 := time.Now()
-		svm = trainOneVsRest(xs, labels, dim, classes, p)
-		if os.Getenv("NLU_TRACE") != "" {
-			fmt.Println("joint", len(xs), time.Since(t0), p.iters.Load())
-		}
-	} else {
-		svm = make([]float32, (dim+1)*classes)
-		tw.views = 1
-	}
-	if tw.views > 0 {
-		for b, share := range fz.shares {
-			if share <= 0 {
-				continue
-			}
-			vx := make([]sparseVec, len(xs))
-			for i, x := range xs {
-				var v sparseVec
-				for j, c := range x.idx {
-					if vocab.block[c] == uint8(b) {
-						v.idx = append(v.idx, c)
-						v.val = append(v.val, x.val[j]/float32(math.Sqrt(share)))
-					}
-				}
-				vx[i] = v
-			}
-			pv := p
-			pv.scale = nil
-			pv.iters = new(atomic.Int64)
-			t0 := time.Now()
-			vw := trainOneVsRest(vx, labels, dim, classes, pv)
-			if os.Getenv("NLU_TRACE") != "" {
-				fmt.Println("view", b, time.Since(t0), pv.iters.Load())
-			}
-			f := float32(tw.views / math.Sqrt(share))
-			for j := range dim * classes {
-				svm[j] += f * vw[j]
-			}
-			for c := range classes {
-				svm[dim*classes+c] += float32(tw.views) * vw[dim*classes+c]
-			}
-		}
+	svm := trainOneVsRest(xs, labels, dim, classes, p)
+	if cfg.ViewWeight > 0 {
+		addViews(svm, xs, labels, fz, classes, cfg.ViewWeight, p)
 	}
 	centroids := make([]float32, dim*classes)
-	for i, x := range xs[:orig] {
+	for i, x := range xs {
 		for j, c := range x.idx {
 			centroids[int(c)*classes+labels[i]] += x.val[j]
 		}
@@ -225,6 +150,41 @@ func fit(exs []hashedExample, classes int, cfg Config, an *analyzer) (*fitted, *
 		}
 	}
 	return &fitted{vocab: vocab, svm: svm, centroids: centroids}, fz
+}
+
+// addViews trains one more one-vs-rest SVM per feature block, on that block alone scaled to unit length,
+// and adds weight times its scores to svm. The joint SVM spends one regularisation budget on all blocks at
+// their fixed shares; a per-block SVM finds the best margin each view can give on its own, and the sum is
+// an ensemble over views (words, character n-grams, word pairs) whose members err differently. All members
+// are linear in the same features, so the ensemble is still one weight matrix.
+func addViews(svm []float32, xs []sparseVec, labels []int, fz *featurizer, classes int, weight float64, p svmParams) {
+	dim := fz.vocab.size()
+	for b, share := range fz.shares {
+		if share <= 0 {
+			continue
+		}
+		scale := float32(1 / math.Sqrt(share))
+		vx := make([]sparseVec, len(xs))
+		for i, x := range xs {
+			var v sparseVec
+			for j, c := range x.idx {
+				if fz.vocab.block[c] == uint8(b) {
+					v.idx = append(v.idx, c)
+					v.val = append(v.val, x.val[j]*scale)
+				}
+			}
+			vx[i] = v
+		}
+		vw := trainOneVsRest(vx, labels, dim, classes, p)
+		// The view saw the block at unit length; the joint vector carries it at length 1/scale.
+		f := float32(weight) * scale
+		for j := range dim * classes {
+			svm[j] += f * vw[j]
+		}
+		for c := range classes {
+			svm[dim*classes+c] += float32(weight) * vw[dim*classes+c]
+		}
+	}
 }
 
 // scores writes the SVM and centroid scores of x into svm and cent (each of len classes).
@@ -278,7 +238,6 @@ func Train(ds *Dataset, cfg Config) (*Model, error) {
 		toks := an.tokens(e.Text)
 		sc.pad, sc.offs = spec.hashes(&exs[i].hs, toks, sc.pad, sc.offs)
 		exs[i].label = classOf[e.Intent]
-		exs[i].toks = toks
 	}
 	if !cfg.IgnoreIntentNames {
 		for i, name := range intents {
@@ -286,7 +245,7 @@ func Train(ds *Dataset, cfg Config) (*Model, error) {
 			if len(toks) == 0 {
 				continue
 			}
-			e := hashedExample{label: i, toks: toks, name: true}
+			e := hashedExample{label: i}
 			sc.pad, sc.offs = spec.hashes(&e.hs, toks, sc.pad, sc.offs)
 			exs = append(exs, e)
 		}
