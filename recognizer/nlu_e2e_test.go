@@ -1,7 +1,6 @@
 package recognizer_test
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/mrcpd/mrcpd/engine/speechtest"
 	"github.com/mrcpd/mrcpd/mrcp"
-	"github.com/mrcpd/mrcpd/mrcp/client"
 	"github.com/mrcpd/mrcpd/mrcp/server/servertest"
 	"github.com/mrcpd/mrcpd/nlsml"
 	"github.com/mrcpd/mrcpd/nlu"
@@ -71,54 +69,30 @@ func TestSpeechToIntent(t *testing.T) {
 		{"I already paid", "already_paid"},
 		{"Call me back later", "call_back"},
 	}
-	for _, c := range cases {
-		t.Run(c.intent, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-			defer cancel()
-			s, err := client.Dial(ctx, client.Options{Server: srv.SIPUDPAddr()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close(context.Background())
-			ch := s.Channel(mrcp.ResourceSpeechRecog)
-			rec := ch.NewRequest(mrcp.MethodRecognize)
-			rec.Header.Set(mrcp.HdrContentType, "application/srgs+xml")
-			rec.Header.Set(mrcp.HdrContentID, "replies@callbot")
-			rec.Header.Set(mrcp.HdrCancelIfQueue, "false")
-			rec.Header.Set(mrcp.HdrVendorSpecificParameters, "mrcpd.nlu-model=callbot")
+	for _, tc := range cases {
+		t.Run(tc.intent, func(t *testing.T) {
+			c := dialSpeech(t, srv)
 			// The built-in engine's confidence ranks hypotheses but is not a
-			// calibrated probability (docs/engine.md); RFC 6787 §9.4.1 leaves
-			// clients to tune the threshold per server.
-			rec.Header.Set(mrcp.HdrConfidenceThreshold, "0.2")
-			rec.Body = []byte(phraseGrammar)
-			if resp, err := ch.Do(ctx, rec); err != nil || resp.StatusCode != 200 {
-				t.Fatalf("RECOGNIZE: %v %+v", err, resp)
-			}
-			speech := speechtest.Synthesize(t, c.say, 8000)
-			if err := s.PlayPCM(ctx, speech, 8000, true); err != nil {
-				t.Fatal(err)
-			}
-			s.Silence(3 * time.Second)
-			ev, err := ch.WaitEvent(ctx, mrcp.EventRecognitionComplete)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cause, _ := ev.Header.Get(mrcp.HdrCompletionCause); !strings.HasPrefix(cause, "000") {
-				t.Fatalf("cause %q\n%s", cause, ev.Body)
+			// calibrated probability (docs/engine.md); recognize() sets a
+			// lenient Confidence-Threshold, as RFC 6787 §9.4.1 expects
+			// clients to tune it per server.
+			c.recognize("application/srgs+xml", phraseGrammar,
+				mrcp.HdrVendorSpecificParameters, "mrcpd.nlu-model=callbot")
+			c.play(speechtest.Synthesize(t, tc.say, 8000))
+			ev := c.wait(mrcp.EventRecognitionComplete, 20*time.Second)
+			if cause := completionCause(t, ev); cause != 0 {
+				t.Fatalf("cause %d\n%s", cause, ev.Body)
 			}
 			res, err := nlsml.Parse(ev.Body, nlsml.WithExtensions("nlu"))
-			if err != nil {
+			if err != nil || len(res.Interpretations) == 0 {
 				t.Fatalf("NLSML: %v\n%s", err, ev.Body)
 			}
-			if len(res.Interpretations) == 0 {
-				t.Fatalf("no interpretation\n%s", ev.Body)
-			}
 			in := res.Interpretations[0]
-			if got := strings.ToLower(in.Input.Text); got != strings.ToLower(c.say) {
-				t.Errorf("transcript %q, want %q", got, strings.ToLower(c.say))
+			if got := strings.ToLower(in.Input.Text); got != strings.ToLower(tc.say) {
+				t.Errorf("transcript %q, want %q", got, strings.ToLower(tc.say))
 			}
-			if !strings.Contains(in.RawInstance, "<intent>"+c.intent+"</intent>") {
-				t.Fatalf("instance lacks intent %s:\n%s", c.intent, ev.Body)
+			if !strings.Contains(in.RawInstance, "<intent>"+tc.intent+"</intent>") {
+				t.Fatalf("instance lacks intent %s:\n%s", tc.intent, ev.Body)
 			}
 			if !strings.Contains(in.RawInstance, "<model>callbot</model>") {
 				t.Errorf("instance does not name the model:\n%s", ev.Body)
@@ -132,56 +106,34 @@ func TestSpeechToIntent(t *testing.T) {
 // entities included.
 func TestInterpretClassifiesText(t *testing.T) {
 	srv := servertest.Start(t, servertest.Options{RTPMin: 23920, RTPMax: 23929, NLU: trainCallbot(t)})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	s, err := client.Dial(ctx, client.Options{Server: srv.SIPUDPAddr()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
-	ch := s.Channel(mrcp.ResourceSpeechRecog)
+	c := dialSpeech(t, srv)
 	cases := []struct{ text, intent, entity string }{
 		{"um i paid it yesterday", "already_paid", "<type>date</type>"},
 		{"call me back tomorrow at five pm", "call_back", "<value>17:00</value>"},
 		{"who am i talking to", "who_is_this", ""},
 	}
-	for _, c := range cases {
-		req := ch.NewRequest(mrcp.MethodInterpret)
-		req.Header.Set(mrcp.HdrInterpretText, c.text)
-		req.Header.Set(mrcp.HdrContentType, "text/uri-list")
-		req.Body = []byte("builtin:nlu/callbot")
-		resp, err := ch.Do(ctx, req)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("INTERPRET: %v %+v", err, resp)
-		}
-		ev, err := ch.WaitEvent(ctx, mrcp.EventInterpretationComplete)
-		if err != nil {
-			t.Fatal(err)
-		}
+	interpret := func(text, grammar string) *mrcp.Message {
+		t.Helper()
+		req := c.request(mrcp.MethodInterpret, mrcp.HdrInterpretText, text, mrcp.HdrContentType, "text/uri-list")
+		req.Body = []byte(grammar)
+		expectResponse(t, c.do(req), 200, mrcp.StateInProgress)
+		return c.wait(mrcp.EventInterpretationComplete, 10*time.Second)
+	}
+	for _, tc := range cases {
+		ev := interpret(tc.text, "builtin:nlu/callbot")
 		body := string(ev.Body)
-		if cause, _ := ev.Header.Get(mrcp.HdrCompletionCause); !strings.HasPrefix(cause, "000") {
-			t.Fatalf("%q: cause %q\n%s", c.text, cause, body)
+		if cause := completionCause(t, ev); cause != 0 {
+			t.Fatalf("%q: cause %d\n%s", tc.text, cause, body)
 		}
-		if !strings.Contains(body, "<intent>"+c.intent+"</intent>") {
-			t.Errorf("%q: want intent %s:\n%s", c.text, c.intent, body)
+		if !strings.Contains(body, "<intent>"+tc.intent+"</intent>") {
+			t.Errorf("%q: want intent %s:\n%s", tc.text, tc.intent, body)
 		}
-		if c.entity != "" && !strings.Contains(body, c.entity) {
-			t.Errorf("%q: want entity %s:\n%s", c.text, c.entity, body)
+		if tc.entity != "" && !strings.Contains(body, tc.entity) {
+			t.Errorf("%q: want entity %s:\n%s", tc.text, tc.entity, body)
 		}
 	}
 	// A model the server does not have is a grammar that cannot be loaded.
-	req := ch.NewRequest(mrcp.MethodInterpret)
-	req.Header.Set(mrcp.HdrInterpretText, "hello")
-	req.Header.Set(mrcp.HdrContentType, "text/uri-list")
-	req.Body = []byte("builtin:nlu/nosuchmodel")
-	if _, err := ch.Do(ctx, req); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := ch.WaitEvent(ctx, mrcp.EventInterpretationComplete)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cause, _ := ev.Header.Get(mrcp.HdrCompletionCause); !strings.HasPrefix(cause, "004") {
-		t.Errorf("unknown model: cause %q, want 004 grammar-load-failure", cause)
+	if cause := completionCause(t, interpret("hello", "builtin:nlu/nosuchmodel")); cause != 4 {
+		t.Errorf("unknown model: cause %d, want 004 grammar-load-failure", cause)
 	}
 }

@@ -1,7 +1,6 @@
 package recognizer_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/mrcpd/mrcpd/engine/speechtest"
 	"github.com/mrcpd/mrcpd/mrcp"
-	"github.com/mrcpd/mrcpd/mrcp/client"
 	"github.com/mrcpd/mrcpd/mrcp/server/servertest"
 	"github.com/mrcpd/mrcpd/wav"
 )
@@ -20,32 +18,11 @@ import (
 func TestSaveWaveform(t *testing.T) {
 	dir := t.TempDir()
 	srv := servertest.Start(t, servertest.Options{RTPMin: 23950, RTPMax: 23969, WaveformDir: dir})
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-	defer cancel()
-	s, err := client.Dial(ctx, client.Options{Server: srv.SIPUDPAddr()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
-	ch := s.Channel(mrcp.ResourceSpeechRecog)
-	rec := ch.NewRequest(mrcp.MethodRecognize)
-	rec.Header.Set(mrcp.HdrContentType, "text/uri-list")
-	rec.Header.Set(mrcp.HdrCancelIfQueue, "false")
-	rec.Header.Set(mrcp.HdrSaveWaveform, "true")
-	rec.Header.Set(mrcp.HdrConfidenceThreshold, "0.1")
-	rec.Body = []byte("builtin:grammar/boolean")
-	if resp, err := ch.Do(ctx, rec); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("RECOGNIZE: %v %+v", err, resp)
-	}
+	c := dialSpeech(t, srv)
+	c.recognize("text/uri-list", "builtin:grammar/boolean", mrcp.HdrSaveWaveform, "true")
 	speech := speechtest.Synthesize(t, "yes", 8000)
-	if err := s.PlayPCM(ctx, speech, 8000, true); err != nil {
-		t.Fatal(err)
-	}
-	s.Silence(3 * time.Second)
-	ev, err := ch.WaitEvent(ctx, mrcp.EventRecognitionComplete)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.play(speech)
+	ev := c.wait(mrcp.EventRecognitionComplete, 20*time.Second)
 	uri, ok := ev.Header.Get(mrcp.HdrWaveformURI)
 	if !ok {
 		t.Fatalf("no Waveform-URI:\n%s", ev.Marshal())
