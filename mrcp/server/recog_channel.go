@@ -34,6 +34,11 @@ type recogChannel struct {
 
 	// sink is what the media goroutine feeds: the active recognition.
 	sink atomic.Pointer[sinkRef]
+	// Media goroutine only: keys pressed while no recognition runs, and
+	// the last recognition they were offered to.
+	typeAhead [typeAheadSize]typedKey
+	typed     int
+	fed       *sinkRef
 
 	// pending times requests from arrival to response and completion.
 	pending map[uint32]pendingRequest
@@ -43,7 +48,21 @@ type recogChannel struct {
 	closed       bool
 }
 
-type sinkRef struct{ rec Recognition }
+// sinkRef is the recognition the media goroutine feeds, with how it takes
+// the keys typed ahead before it started (RFC 6787 §9.4.31, §9.4.32).
+type sinkRef struct {
+	rec        Recognition
+	bufferTime time.Duration // DTMF-Buffer-Time; 0 takes none
+	clear      bool          // Clear-DTMF-Buffer
+}
+
+// typeAheadSize bounds the keys kept while no recognition runs.
+const typeAheadSize = 32
+
+type typedKey struct {
+	key byte
+	at  time.Time
+}
 
 type pendingRequest struct {
 	method string
@@ -227,7 +246,12 @@ func (rc *recogChannel) startRecognition(a recog.StartRecognition) recog.EngineE
 		return recog.RecognitionComplete{RequestID: a.RequestID, Cause: cause, Reason: reason}
 	}
 	rc.active, rc.actID = rec, a.RequestID
-	rc.sink.Store(&sinkRef{rec: rec})
+	ref := &sinkRef{rec: rec}
+	if ms, ok, _ := a.Params.Int(mrcp.HdrDTMFBufferTime); ok && ms > 0 {
+		ref.bufferTime = time.Duration(ms) * time.Millisecond
+	}
+	ref.clear, _, _ = a.Params.Bool(mrcp.HdrClearDTMFBuffer)
+	rc.sink.Store(ref)
 	return nil
 }
 
@@ -341,19 +365,53 @@ func (rc *recogChannel) close(reason string) {
 // rtp.Sink, on the media goroutine: hand everything to the recognition.
 
 func (rc *recogChannel) OnAudio(pcm []int16) {
-	if r := rc.sink.Load(); r != nil {
+	if r := rc.current(); r != nil {
 		r.rec.OnAudio(pcm)
 	}
 }
 
 func (rc *recogChannel) OnDTMF(ev rtp.DTMFEvent) {
-	if r := rc.sink.Load(); r != nil {
+	if r := rc.current(); r != nil {
 		r.rec.OnDTMF(ev)
+		return
 	}
+	// No recognition: the type-ahead buffer keeps the press (RFC 6787
+	// §9.4.31), the oldest giving way when it is full.
+	if !ev.End {
+		return
+	}
+	if rc.typed == typeAheadSize {
+		copy(rc.typeAhead[:], rc.typeAhead[1:])
+		rc.typed--
+	}
+	rc.typeAhead[rc.typed] = typedKey{key: ev.Digit, at: time.Now()}
+	rc.typed++
 }
 
 func (rc *recogChannel) OnTick(now time.Time) {
-	if r := rc.sink.Load(); r != nil {
+	if r := rc.current(); r != nil {
 		r.rec.OnTick(now)
 	}
+}
+
+// current returns the recognition to feed; a recognition seen for the first
+// time is first given the keys typed ahead within its DTMF-Buffer-Time,
+// unless it asked for the buffer to be cleared. Either way the buffer
+// empties.
+func (rc *recogChannel) current() *sinkRef {
+	r := rc.sink.Load()
+	if r == nil || r == rc.fed {
+		return r
+	}
+	rc.fed = r
+	if !r.clear && r.bufferTime > 0 {
+		cutoff := time.Now().Add(-r.bufferTime)
+		for _, k := range rc.typeAhead[:rc.typed] {
+			if k.at.After(cutoff) {
+				r.rec.OnDTMF(rtp.DTMFEvent{Digit: k.key, Begin: true, End: true})
+			}
+		}
+	}
+	rc.typed = 0
+	return r
 }
