@@ -1,14 +1,11 @@
 package recognizer_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mrcpd/mrcpd/engine/speechtest"
 	"github.com/mrcpd/mrcpd/mrcp"
-	"github.com/mrcpd/mrcpd/mrcp/client"
 	"github.com/mrcpd/mrcpd/mrcp/server/servertest"
 )
 
@@ -16,29 +13,17 @@ import (
 // event of the channel up to and including RECOGNITION-COMPLETE.
 func recognizeCollecting(t *testing.T, srv *servertest.Server, vendor string, speech []int16) []*mrcp.Message {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-	defer cancel()
-	s, err := client.Dial(ctx, client.Options{Server: srv.SIPUDPAddr()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
-	ch := s.Channel(mrcp.ResourceSpeechRecog)
-	rec := ch.NewRequest(mrcp.MethodRecognize)
-	rec.Header.Set(mrcp.HdrContentType, "text/uri-list")
-	rec.Header.Set(mrcp.HdrCancelIfQueue, "false")
+	c := dialSpeech(t, srv)
+	var fields []string
 	if vendor != "" {
-		rec.Header.Set(mrcp.HdrVendorSpecificParameters, vendor)
+		fields = []string{mrcp.HdrVendorSpecificParameters, vendor}
 	}
-	rec.Body = []byte("builtin:grammar/digits")
-	if resp, err := ch.Do(ctx, rec); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("RECOGNIZE: %v %+v", err, resp)
-	}
-	go s.PlayPCM(ctx, speech, 8000, true)
+	c.recognize("text/uri-list", "builtin:grammar/digits", fields...)
+	c.playAsync(speech)
 	var events []*mrcp.Message
 	for {
 		select {
-		case ev, ok := <-ch.Events():
+		case ev, ok := <-c.ch.Events():
 			if !ok {
 				t.Fatalf("events closed after %d", len(events))
 			}
@@ -46,7 +31,7 @@ func recognizeCollecting(t *testing.T, srv *servertest.Server, vendor string, sp
 			if ev.Name == mrcp.EventRecognitionComplete {
 				return events
 			}
-		case <-ctx.Done():
+		case <-c.ctx.Done():
 			t.Fatalf("no RECOGNITION-COMPLETE; got %d events", len(events))
 		}
 	}

@@ -74,6 +74,8 @@ func standardPhrase(code int) string {
 	case 500:
 		return "Server Internal Error"
 	case 501:
+		// The RFC 3261 §21.5.2 reason phrase for a method the server
+		// does not support at all.
 		return "Not Implemented"
 	case 503:
 		return "Service Unavailable"
