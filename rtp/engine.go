@@ -27,9 +27,15 @@ type EngineOptions struct {
 // needs no lock, and no lock is shared between streams on the per-packet
 // path. Timers of the layers above run off OnTick, not goroutines of their
 // own.
+//
+// A shard without streams does not tick at all, and the shards that tick
+// share one grid of instants, so that the process wakes once per tick and
+// not once per shard (docs/performance-rtp.md).
 type Engine struct {
-	log    *slog.Logger
-	tick   time.Duration
+	log  *slog.Logger
+	tick time.Duration
+	// epoch anchors the tick grid: every shard ticks at epoch + k*tick.
+	epoch  time.Time
 	shards []*shard
 
 	mu     sync.Mutex
@@ -40,7 +46,9 @@ type Engine struct {
 // EngineStats describes the engine's load.
 type EngineStats struct {
 	Streams int
-	Ticks   uint64
+	// Ticks counts the ticks of all shards; a shard without streams does
+	// not tick.
+	Ticks uint64
 	// Overruns counts ticks whose work took longer than the tick interval.
 	Overruns uint64
 	// MaxTick is the longest tick's work so far.
@@ -66,10 +74,11 @@ type shard struct {
 	ready   *readiness
 	count   int // streams assigned, guarded by e.mu
 
-	reader  *batchReader
-	pcm     []int16
-	frame   []int16
-	sendBuf []byte
+	payloads *payloadPool
+	reader   *batchReader
+	pcm      []int16
+	frame    []int16
+	sendBuf  []byte
 
 	ticks    atomic.Uint64
 	overruns atomic.Uint64
@@ -97,7 +106,7 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{log: opts.Logger, tick: opts.Tick}
+	e := &Engine{log: opts.Logger, tick: opts.Tick, epoch: time.Now()}
 	for range opts.Shards {
 		sh, err := newShard(e)
 		if err != nil {
@@ -221,16 +230,24 @@ func newShard(e *Engine) (*shard, error) {
 		return nil, err
 	}
 	return &shard{
-		e:       e,
-		ready:   ready,
-		cmds:    make(chan shardCmd),
-		quit:    make(chan struct{}),
-		exited:  make(chan struct{}),
-		reader:  newBatchReader(),
-		pcm:     make([]int16, decodeBufSamples),
-		frame:   make([]int16, frameBufSamples),
-		sendBuf: make([]byte, sendBufSize),
+		e:        e,
+		ready:    ready,
+		cmds:     make(chan shardCmd),
+		quit:     make(chan struct{}),
+		exited:   make(chan struct{}),
+		payloads: newPayloadPool(),
+		reader:   newBatchReader(),
+		pcm:      make([]int16, decodeBufSamples),
+		frame:    make([]int16, frameBufSamples),
+		sendBuf:  make([]byte, sendBufSize),
 	}, nil
+}
+
+// untilTick is the time from now to the next instant of the engine's tick
+// grid, in (0, tick]. Shards that start ticking at different times still
+// tick together, so the process wakes once per tick, not once per shard.
+func (e *Engine) untilTick(now time.Time) time.Duration {
+	return e.tick - now.Sub(e.epoch)%e.tick
 }
 
 // do runs a command on the shard goroutine, between two ticks.
@@ -249,19 +266,42 @@ func (sh *shard) do(c shardCmd) error {
 	}
 }
 
+// run ticks while the shard has streams. An empty shard waits for
+// commands only: an idle ticker would wake the process every tick for
+// nothing, and the Go runtime's sysmon thread with it.
 func (sh *shard) run() {
 	defer sh.e.wg.Done()
 	defer close(sh.exited)
 	defer sh.shutdown()
-	ticker := time.NewTicker(sh.e.tick)
+	ticker := time.NewTicker(time.Hour)
+	ticker.Stop()
 	defer ticker.Stop()
+	var ticks <-chan time.Time // nil, which never fires, while stopped
+	aligning := false
 	for {
 		select {
 		case <-sh.quit:
 			return
 		case c := <-sh.cmds:
 			c.done <- sh.apply(c)
-		case <-ticker.C:
+			switch {
+			case len(sh.streams) > 0 && ticks == nil:
+				ticker.Reset(sh.e.untilTick(time.Now()))
+				ticks, aligning = ticker.C, true
+			case len(sh.streams) == 0 && ticks != nil:
+				// Since Go 1.23 a stopped ticker delivers no stale tick.
+				ticker.Stop()
+				ticks = nil
+			}
+		case <-ticks:
+			if aligning {
+				// The first tick fell on the engine's grid; the period
+				// starts from here. A ticker re-arms itself inside the
+				// runtime, where resetting a timer every tick would make
+				// the runtime wake a second thread each time.
+				ticker.Reset(sh.e.tick)
+				aligning = false
+			}
 			sh.tick(time.Now())
 		}
 	}
@@ -284,6 +324,7 @@ func (sh *shard) apply(c shardCmd) error {
 		s.id = id
 		sh.byID[id] = s
 		sh.streams = append(sh.streams, s)
+		s.rx.reorder.pool = sh.payloads
 		return nil
 	}
 	for i, x := range sh.streams {
@@ -295,7 +336,9 @@ func (sh *shard) apply(c shardCmd) error {
 			sh.streams = sh.streams[:last]
 			sh.byID[s.id] = nil
 			sh.freeIDs = append(sh.freeIDs, s.id)
-			s.rx.pcm = nil
+			// Packets still held keep their buffers; they go back to the
+			// pool of whichever shard delivers them.
+			s.rx.pcm, s.rx.reorder.pool = nil, nil
 			return nil
 		}
 	}

@@ -128,6 +128,14 @@ func (r *recorder) tickCount() int {
 	return r.ticks
 }
 
+// nopSink takes the Engine's output and does nothing with it, so that
+// measurements show the engine's own cost.
+type nopSink struct{}
+
+func (nopSink) OnAudio([]int16)  {}
+func (nopSink) OnDTMF(DTMFEvent) {}
+func (nopSink) OnTick(time.Time) {}
+
 // frameSource plays a fixed PCM sequence frame by frame, then reports
 // nothing to send.
 type frameSource struct {

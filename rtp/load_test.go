@@ -125,14 +125,6 @@ func memInUse() uint64 {
 	return ms.HeapInuse + ms.StackInuse
 }
 
-// nopSink takes the Engine's output and does nothing with it, so that the
-// figures are the driver's own cost, as in the bare variants.
-type nopSink struct{}
-
-func (nopSink) OnAudio([]int16)  {}
-func (nopSink) OnDTMF(DTMFEvent) {}
-func (nopSink) OnTick(time.Time) {}
-
 // receiverUnderTest is one way of receiving: it is given the sockets and
 // counts what it decodes.
 type receiverUnderTest interface {

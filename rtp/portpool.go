@@ -99,6 +99,12 @@ func (p *PortPool) Allocate() (*PortPair, error) {
 			continue
 		}
 		rtcp, err := listenUDP(p.host, port+1)
+		if err == nil {
+			err = errors.Join(rtp.setBuffers(rtpRecvBuffer, rtpSendBuffer), rtcp.setBuffers(rtcpRecvBuffer, rtcpSendBuffer))
+			if err != nil {
+				_ = rtcp.close()
+			}
+		}
 		if err != nil {
 			lastErr = err
 			_ = rtp.close()

@@ -5,6 +5,7 @@ package rtp
 import (
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // readyBatch is how many readiness events one epoll_wait call returns.
@@ -56,7 +57,7 @@ func (r *readiness) unwatch(s *Stream) {
 func (r *readiness) drainReady(sh *shard, now time.Time) error {
 	rounds := 2 + 2*len(sh.streams)/readyBatch
 	for range rounds {
-		n, err := syscall.EpollWait(r.epfd, r.events[:], 0)
+		n, err := r.poll()
 		if err == syscall.EINTR {
 			continue
 		}
@@ -74,6 +75,19 @@ func (r *readiness) drainReady(sh *shard, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// poll returns the events ready now. With a zero timeout epoll_pwait(2)
+// cannot block, so it is made as a raw system call: the runtime's syscall
+// entry would wake its sleeping sysmon thread on every tick of an idle
+// process (docs/performance-rtp.md).
+func (r *readiness) poll() (int, error) {
+	n, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(r.epfd),
+		uintptr(unsafe.Pointer(&r.events[0])), readyBatch, 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
 }
 
 func (r *readiness) close() error { return syscall.Close(r.epfd) }

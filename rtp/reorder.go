@@ -17,11 +17,51 @@ type packetSink interface {
 	deliver(h header, payload []byte)
 }
 
+// payloadBuf holds the payload of one packet that waits for a gap.
+type payloadBuf [maxPayload]byte
+
 type reorderSlot struct {
-	used    bool
+	payload *payloadBuf // set while used
 	h       header
-	n       int
-	payload [maxPayload]byte
+	n       uint16
+	used    bool
+}
+
+// maxPooledPayloads bounds the idle payload buffers a shard keeps. Packets
+// wait for a gap on few streams at once, so this covers a reordering burst
+// on many streams; past it the buffers go back to the garbage collector.
+const maxPooledPayloads = 256
+
+// payloadPool lends reorder buffers the storage of held packets. Each
+// shard has one and only its goroutine uses it, so it takes no lock. A
+// stream then costs payload memory only while a packet of it waits, not
+// depth × 1.5 KB for as long as it lives.
+type payloadPool struct {
+	free []*payloadBuf
+}
+
+func newPayloadPool() *payloadPool {
+	return &payloadPool{free: make([]*payloadBuf, 0, maxPooledPayloads)}
+}
+
+// get returns an idle buffer, or a new one; a nil pool always allocates.
+func (p *payloadPool) get() *payloadBuf {
+	if p != nil {
+		if n := len(p.free); n > 0 {
+			b := p.free[n-1]
+			p.free[n-1] = nil
+			p.free = p.free[:n-1]
+			return b
+		}
+	}
+	return new(payloadBuf)
+}
+
+// put takes a buffer back; a nil or full pool lets it go.
+func (p *payloadPool) put(b *payloadBuf) {
+	if p != nil && b != nil && len(p.free) < cap(p.free) {
+		p.free = append(p.free, b)
+	}
 }
 
 // reorderCounts are the reorder buffer's verdicts, read by Stats.
@@ -33,47 +73,63 @@ type reorderCounts struct {
 // the gap before it fills, the window of depth packets overflows, or
 // maxDelay passes; skipped sequence numbers count as lost, and packets that
 // arrive after their turn count as late (or duplicate) and are dropped.
+//
+// The slots are made when a packet first has to wait, and their payload
+// storage comes from the shard's pool while it waits: most streams never
+// reorder, and those that do hold a packet for a tick or two.
 type reorderBuffer struct {
-	out      packetSink
+	out packetSink
+	// pool is the servicing shard's; nil (no shard) allocates.
+	pool     *payloadPool
 	maxDelay time.Duration
-	slots    []reorderSlot
+	slots    []reorderSlot // nil until a packet waits
 
-	started bool
-	next    uint16 // next sequence number to deliver
 	// history has bit i set when next-1-i was delivered, to tell
 	// duplicates from late packets.
 	history  uint64
-	pending  int
 	gapSince time.Time
+	pending  int
+	depth    uint16
+	next     uint16 // next sequence number to deliver
 	badSeq   uint16
+	started  bool
 	badSet   bool
 
 	counts reorderCounts
 }
 
 func newReorderBuffer(out packetSink, depth int, maxDelay time.Duration) reorderBuffer {
-	return reorderBuffer{out: out, maxDelay: maxDelay, slots: make([]reorderSlot, depth)}
+	return reorderBuffer{out: out, maxDelay: maxDelay, depth: uint16(depth)}
 }
 
 // reset forgets the sequence state, e.g. when the sender's SSRC changes.
 func (r *reorderBuffer) reset() {
 	for i := range r.slots {
-		r.slots[i].used = false
+		r.release(&r.slots[i])
 	}
 	r.started, r.history, r.pending, r.badSet = false, 0, 0, false
 }
 
 func (r *reorderBuffer) slot(seq uint16) *reorderSlot {
+	if r.slots == nil {
+		r.slots = make([]reorderSlot, r.depth)
+	}
 	return &r.slots[int(seq)%len(r.slots)]
+}
+
+// release empties a slot and returns its payload storage to the pool.
+func (r *reorderBuffer) release(sl *reorderSlot) {
+	r.pool.put(sl.payload)
+	*sl = reorderSlot{}
 }
 
 // advance moves next by one, delivering the held packet for it if any.
 func (r *reorderBuffer) advance() {
 	sl := r.slot(r.next)
 	if sl.used && sl.h.seq == r.next {
-		sl.used = false
 		r.pending--
 		r.out.deliver(sl.h, sl.payload[:sl.n])
+		r.release(sl)
 		r.history = r.history<<1 | 1
 	} else {
 		r.counts.lost++
@@ -148,8 +204,8 @@ func (r *reorderBuffer) push(h header, payload []byte, now time.Time) {
 			r.history |= 1 << age // a second copy is a duplicate
 		}
 	case diff > 0 && diff <= maxDropout:
-		if int(diff) > len(r.slots) {
-			r.skipTo(h.seq - uint16(len(r.slots)))
+		if int(diff) > int(r.depth) {
+			r.skipTo(h.seq - r.depth)
 		}
 		r.hold(h, payload, now)
 	default:
@@ -179,8 +235,8 @@ func (r *reorderBuffer) hold(h header, payload []byte, now time.Time) {
 		r.counts.invalid++
 		return
 	}
-	sl.used, sl.h = true, h
-	sl.n = copy(sl.payload[:], payload)
+	sl.used, sl.h, sl.payload = true, h, r.pool.get()
+	sl.n = uint16(copy(sl.payload[:], payload))
 	if r.pending == 0 {
 		r.gapSince = now
 	}

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 func newDatagramSocket(family int) (int, error) {
@@ -70,7 +72,10 @@ func (b *batchReader) read(s *udpSocket) (int, error) {
 		h.SetControllen(ctrlSize)
 		h.Flags = 0
 	}
-	r, _, e := syscall.Syscall6(syscall.SYS_RECVMMSG, uintptr(s.fd),
+	// MSG_DONTWAIT cannot block, so this is a raw system call, without the
+	// runtime's syscall entry and exit: those cost time per call and wake
+	// the runtime's sysmon thread when it sleeps.
+	r, _, e := syscall.RawSyscall6(syscall.SYS_RECVMMSG, uintptr(s.fd),
 		uintptr(unsafe.Pointer(&b.hdrs[0])), readBatch, syscall.MSG_DONTWAIT, 0, 0)
 	switch e {
 	case 0:
@@ -115,26 +120,43 @@ func (s *udpSocket) enableArrivalTimes() error {
 	return syscall.SetsockoptInt(s.fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1)
 }
 
-// sockaddrBuf holds the destination of sendTo; each stream keeps one, so
-// that handing it to sendto(2) allocates nothing per packet.
+// sockaddrBuf holds the destination of sendTo in the kernel's form; each
+// stream keeps one, so that nothing is allocated per packet.
 type sockaddrBuf struct {
-	v4 syscall.SockaddrInet4
-	v6 syscall.SockaddrInet6
+	v4 syscall.RawSockaddrInet4
+	v6 syscall.RawSockaddrInet6
 }
 
 var errNoRoute = errors.New("rtp: destination not reachable from this socket's address family")
 
 // sendTo sends one datagram without blocking; a full socket buffer drops it
-// with EAGAIN, which is better for live audio than stalling the shard.
+// with EAGAIN, which is better for live audio than stalling the shard. As
+// for reads, the call is raw because it cannot block.
 func (s *udpSocket) sendTo(b []byte, to netip.AddrPort, sa *sockaddrBuf) error {
 	dst, ok := s.destination(to)
 	if !ok {
 		return errNoRoute
 	}
+	var e syscall.Errno
 	if s.v6 {
-		sa.v6.Addr, sa.v6.Port = dst.Addr().As16(), int(dst.Port())
-		return syscall.Sendto(s.fd, b, syscall.MSG_DONTWAIT, &sa.v6)
+		sa.v6 = syscall.RawSockaddrInet6{Family: syscall.AF_INET6, Addr: dst.Addr().As16()}
+		putPort(&sa.v6.Port, dst.Port())
+		_, _, e = syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(s.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)),
+			syscall.MSG_DONTWAIT, uintptr(unsafe.Pointer(&sa.v6)), syscall.SizeofSockaddrInet6)
+	} else {
+		sa.v4 = syscall.RawSockaddrInet4{Family: syscall.AF_INET, Addr: dst.Addr().As4()}
+		putPort(&sa.v4.Port, dst.Port())
+		_, _, e = syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(s.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)),
+			syscall.MSG_DONTWAIT, uintptr(unsafe.Pointer(&sa.v4)), syscall.SizeofSockaddrInet4)
 	}
-	sa.v4.Addr, sa.v4.Port = dst.Addr().As4(), int(dst.Port())
-	return syscall.Sendto(s.fd, b, syscall.MSG_DONTWAIT, &sa.v4)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// putPort stores a port in network byte order, as sockaddr_in wants it.
+func putPort(dst *uint16, port uint16) {
+	p := (*[2]byte)(unsafe.Pointer(dst))
+	p[0], p[1] = byte(port>>8), byte(port)
 }

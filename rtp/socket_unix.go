@@ -55,6 +55,37 @@ func listenUDP(addr netip.Addr, port int) (*udpSocket, error) {
 	return s, nil
 }
 
+// Socket buffer sizes asked of the kernel. Linux doubles them for its own
+// accounting, in which a small datagram counts far above its length (832
+// bytes for 172 on loopback, 2-4 KB behind many NIC drivers). They are
+// kernel memory, not the process's, and taken only by datagrams that wait,
+// but they bound what a stalled shard or a flood pins per socket, whatever
+// the host's net.core.rmem_default (raised to megabytes on hosts tuned for
+// bulk transfer, times thousands of sockets).
+const (
+	// rtpRecvBuffer, about the usual default, keeps 230 loopback datagrams
+	// or one to two seconds of 50 packets/s at NIC accounting: several
+	// ticks of the per-tick read cap (maxBatchesPerTick × readBatch).
+	rtpRecvBuffer = 96 << 10
+	// rtpSendBuffer covers the pacer's largest burst, maxCatchUp of
+	// frames, many times over while the NIC has not sent them yet.
+	rtpSendBuffer = 64 << 10
+	// RTCP carries a compound packet every few seconds each way.
+	rtcpRecvBuffer = 16 << 10
+	rtcpSendBuffer = 16 << 10
+)
+
+// setBuffers sets the socket's receive and send buffer sizes.
+func (s *udpSocket) setBuffers(recv, send int) error {
+	if err := syscall.SetsockoptInt(s.fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, recv); err != nil {
+		return fmt.Errorf("rtp: SO_RCVBUF: %w", err)
+	}
+	if err := syscall.SetsockoptInt(s.fd, syscall.SOL_SOCKET, syscall.SO_SNDBUF, send); err != nil {
+		return fmt.Errorf("rtp: SO_SNDBUF: %w", err)
+	}
+	return nil
+}
+
 func (s *udpSocket) close() error { return syscall.Close(s.fd) }
 
 // localAddr is the bound address, for tests and logs.

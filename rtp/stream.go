@@ -88,6 +88,9 @@ type Stream struct {
 	// dtmfQueued counts requests in dtmfQueue, read each tick without
 	// touching the channel.
 	dtmfQueued atomic.Int32
+	// dtmfQueue carries SendDTMF requests to the media goroutine. It is made
+	// by the first request: most streams never send a digit.
+	dtmfQueue atomic.Pointer[chan dtmfRequest]
 	// id is the stream's slot in its shard's readiness set.
 	id int
 
@@ -109,10 +112,14 @@ type Stream struct {
 	stats counters
 
 	// Cold: set-up, control and tear-down.
+	// log gets its rtp_port attribute when first used, by the media
+	// goroutine (logger): a handler's WithAttrs copies itself and formats
+	// the attributes ahead, a few hundred bytes per stream that most streams
+	// never log with.
 	log       *slog.Logger
+	logTagged bool
 	ports     *PortPair
 	codec     codec.Codec
-	dtmfQueue chan dtmfRequest // SendDTMF requests to the media goroutine
 	slow      slowStats
 
 	// engine is set while the stream is added to one; shard is guarded by
@@ -196,7 +203,7 @@ func NewStream(cfg StreamConfig) (*Stream, error) {
 
 	clock := cfg.Codec.ClockRate()
 	s := &Stream{
-		log:        cfg.Logger.With("rtp_port", cfg.Ports.Port()),
+		log:        cfg.Logger,
 		ports:      cfg.Ports,
 		rtpSock:    *cfg.Ports.rtp,
 		rtcpSock:   *cfg.Ports.rtcp,
@@ -210,7 +217,6 @@ func NewStream(cfg StreamConfig) (*Stream, error) {
 		frameLen:   frameLen,
 		clockRate:  clock,
 		epoch:      time.Now(),
-		dtmfQueue:  make(chan dtmfRequest, 16),
 	}
 	remoteRTCP := cfg.RemoteRTCP
 	if !remoteRTCP.IsValid() {
@@ -243,6 +249,15 @@ func rtcpBeside(rtp netip.AddrPort) netip.AddrPort {
 		return netip.AddrPort{}
 	}
 	return netip.AddrPortFrom(rtp.Addr(), rtp.Port()+1)
+}
+
+// logger is the stream's logger with its rtp_port attribute. Only the media
+// goroutine calls it.
+func (s *Stream) logger() *slog.Logger {
+	if !s.logTagged {
+		s.log, s.logTagged = s.log.With("rtp_port", s.ports.Port()), true
+	}
+	return s.log
 }
 
 // LocalPort is the RTP port to put in the SDP answer; RTCP is one above.
@@ -303,9 +318,20 @@ func (s *Stream) SendDTMF(digit byte, duration time.Duration) error {
 	if duration < 10*time.Millisecond || units > 0xffff {
 		return fmt.Errorf("rtp: DTMF duration %v outside 10 ms to the 16-bit field's limit", duration)
 	}
+	q := s.dtmfQueue.Load()
+	if q == nil {
+		c := make(chan dtmfRequest, dtmfQueueLen)
+		if s.dtmfQueue.CompareAndSwap(nil, &c) {
+			q = &c
+		} else {
+			q = s.dtmfQueue.Load()
+		}
+	}
+	// Counted before it is queued, so that the count cannot drop below
+	// zero when the media goroutine takes the request at once.
 	s.dtmfQueued.Add(1)
 	select {
-	case s.dtmfQueue <- dtmfRequest{code: code, units: uint32(units)}:
+	case *q <- dtmfRequest{code: code, units: uint32(units)}:
 		return nil
 	default:
 		s.dtmfQueued.Add(-1)

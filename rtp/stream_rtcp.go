@@ -49,7 +49,7 @@ func (s *Stream) drainRTCP(now time.Time, rd *batchReader) {
 	for range maxBatchesPerTick {
 		n, err := rd.read(&s.rtcpSock)
 		if err != nil {
-			s.log.Debug("rtcp read failed", "err", err)
+			s.logger().Debug("rtcp read failed", "err", err)
 			return
 		}
 		for i := range n {
@@ -97,7 +97,7 @@ func (s *Stream) receiveRTCP(data []byte, from netip.AddrPort, arrival time.Time
 		case *rtcp.ReceiverReport:
 			s.takeReports(p.Reports, arrival)
 		case *rtcp.Goodbye:
-			s.log.Debug("rtcp bye", "sources", p.Sources, "reason", p.Reason)
+			s.logger().Debug("rtcp bye", "sources", p.Sources, "reason", p.Reason)
 		}
 	}
 }
@@ -144,11 +144,11 @@ func (s *Stream) sendReport(now time.Time) {
 	}
 	buf, err := rtcp.Marshal([]rtcp.Packet{first, rtcp.NewCNAMESourceDescription(s.tx.ssrc, s.ctl.cname)})
 	if err != nil {
-		s.log.Debug("rtcp marshal failed", "err", err)
+		s.logger().Debug("rtcp marshal failed", "err", err)
 		return
 	}
 	if err := s.rtcpSock.sendTo(buf, s.ctl.remote, &s.tx.sockaddr); err != nil {
-		s.log.Debug("rtcp send failed", "err", err)
+		s.logger().Debug("rtcp send failed", "err", err)
 		return
 	}
 	s.stats.rtcpSent.Add(1)

@@ -38,7 +38,7 @@ func (s *Stream) drainRTP(now time.Time, rd *batchReader) {
 	for range maxBatchesPerTick {
 		n, err := rd.read(&s.rtpSock)
 		if err != nil {
-			s.log.Debug("rtp read failed", "err", err)
+			s.logger().Debug("rtp read failed", "err", err)
 			return
 		}
 		for i := range n {
@@ -107,7 +107,7 @@ func (s *Stream) latchRTP(from netip.AddrPort) {
 	s.slow.mu.Lock()
 	s.slow.remote, s.slow.latched = from, true
 	s.slow.mu.Unlock()
-	s.log.Debug("rtp latched", "remote", from)
+	s.logger().Debug("rtp latched", "remote", from)
 }
 
 // newSource starts over when the sender's SSRC appears or changes, as when
@@ -115,7 +115,7 @@ func (s *Stream) latchRTP(from netip.AddrPort) {
 // the old source mean nothing for the new one.
 func (s *Stream) newSource(ssrc uint32) {
 	if s.rx.haveSSRC {
-		s.log.Debug("rtp source changed", "old_ssrc", s.rx.ssrc, "ssrc", ssrc)
+		s.logger().Debug("rtp source changed", "old_ssrc", s.rx.ssrc, "ssrc", ssrc)
 		s.rx.reorder.reset()
 		s.rx.rr = reception{}
 		s.rx.decoder = s.codec.NewDecoder()

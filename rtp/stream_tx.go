@@ -21,6 +21,9 @@ const (
 	dtmfVolume = 10
 )
 
+// dtmfQueueLen is how many digits SendDTMF accepts ahead of the sender.
+const dtmfQueueLen = 16
+
 type dtmfRequest struct {
 	code  uint8
 	units uint32
@@ -99,11 +102,13 @@ func (s *Stream) sendSlot(src *sourceBox, sh *shard) {
 	if d.pause > 0 {
 		d.pause--
 	} else if !d.active && s.dtmfQueued.Load() > 0 {
-		select {
-		case req := <-s.dtmfQueue:
-			s.dtmfQueued.Add(-1)
-			*d = dtmfSending{active: true, code: req.code, startTS: s.tx.ts, total: req.units, first: true}
-		default:
+		if q := s.dtmfQueue.Load(); q != nil {
+			select {
+			case req := <-*q:
+				s.dtmfQueued.Add(-1)
+				*d = dtmfSending{active: true, code: req.code, startTS: s.tx.ts, total: req.units, first: true}
+			default:
+			}
 		}
 	}
 	if d.active {
@@ -174,7 +179,7 @@ func (s *Stream) write(pkt []byte, payloadLen int) {
 		return
 	}
 	if err := s.rtpSock.sendTo(pkt, s.tx.remote, &s.tx.sockaddr); err != nil {
-		s.log.Debug("rtp send failed", "err", err)
+		s.logger().Debug("rtp send failed", "err", err)
 		return
 	}
 	s.tx.packets++
