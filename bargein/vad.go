@@ -22,6 +22,26 @@ var bandEdgesHz = [...]float64{200, 300, 400, 500, 630, 770, 920, 1080, 1270, 14
 
 const numBands = len(bandEdgesHz) - 1
 
+// bandTables maps the bands onto FFT bins. Read-only after construction.
+type bandTables struct {
+	lo, hi [numBands]int // bin range of each band
+	// scale turns a band's summed power into its mean power per bin, with
+	// the gain the high-pass filter left out.
+	scale [numBands]float64
+}
+
+var bandTab = newBandTables()
+
+func newBandTables() *bandTables {
+	t := &bandTables{}
+	for b := range numBands {
+		t.lo[b] = int(math.Round(bandEdgesHz[b] * fftSize / SampleRate))
+		t.hi[b] = int(math.Round(bandEdgesHz[b+1] * fftSize / SampleRate))
+		t.scale[b] = hpGain * hpGain / float64(t.hi[b]-t.lo[b])
+	}
+	return t
+}
+
 // vadTuning holds the classifier's internal constants in one place; their
 // values were chosen with the evaluation in docs/performance-vad.md.
 type vadTuning struct {
@@ -54,6 +74,9 @@ func defaultTuning() vadTuning {
 	}
 }
 
+// historyBlocks is how many blocks VAD.history takes between moves.
+const historyBlocks = 8
+
 // VAD is a voice activity detector for 8 kHz audio: a per-band likelihood
 // ratio test against adaptive noise floors, followed by a Segmenter. One VAD
 // serves one audio stream and is not safe for concurrent use; keep it for
@@ -64,10 +87,14 @@ type VAD struct {
 	sensitivity float64
 	threshold   float64
 
-	// high-pass biquad state (removes DC and rumble below ~150 Hz)
-	x1, x2, y1, y2 float64
+	hp highPass // its gain is applied in bandTab.scale
 
-	window  [fftSize]float32
+	// history holds the filtered signal; the analysis window is the fftSize
+	// samples that end at histEnd. Blocks are appended until it is full, and
+	// only then is the last window moved back to the front: one move per
+	// historyBlocks blocks instead of one per block.
+	history [fftSize - BlockSamples + historyBlocks*BlockSamples]float32
+	histEnd int
 	pending [BlockSamples]int16
 	npend   int
 
@@ -76,7 +103,6 @@ type VAD struct {
 	band   [numBands]float64
 	noise  [numBands]float64
 	prior  [numBands]float64 // a-priori SNR of the previous block
-	lo, hi [numBands]int     // bin range of each band
 
 	blocks    int64
 	lastScore float64
@@ -92,10 +118,6 @@ func NewVAD() *VAD {
 
 func (v *VAD) init(t vadTuning) {
 	v.tune = t
-	for b := 0; b < numBands; b++ {
-		v.lo[b] = int(math.Round(bandEdgesHz[b] * fftSize / SampleRate))
-		v.hi[b] = int(math.Round(bandEdgesHz[b+1] * fftSize / SampleRate))
-	}
 	v.seg.Configure(t.segmenter)
 	v.SetSensitivity(DefaultSensitivity)
 	v.Reset()
@@ -120,8 +142,9 @@ func (v *VAD) Sensitivity() float64 { return v.sensitivity }
 
 // Reset forgets the noise floors and any segment, as for a new stream.
 func (v *VAD) Reset() {
-	v.x1, v.x2, v.y1, v.y2 = 0, 0, 0, 0
-	v.window = [fftSize]float32{}
+	v.hp = highPass{}
+	v.history = [len(v.history)]float32{}
+	v.histEnd = fftSize - BlockSamples
 	v.npend = 0
 	v.blocks = 0
 	v.lastScore = 0
@@ -183,27 +206,22 @@ func (v *VAD) Threshold() float64 { return v.threshold }
 // classify decides whether one 10 ms block holds speech and updates the noise
 // floors.
 func (v *VAD) classify(block *[BlockSamples]int16) (speech, voiced bool) {
-	copy(v.window[:], v.window[BlockSamples:])
-	tail := v.window[fftSize-BlockSamples:]
-	// 2nd-order Butterworth high-pass at 150 Hz, fs = 8 kHz.
-	const (
-		b0, b1, b2 = 0.9201, -1.8402, 0.9201
-		a1, a2     = -1.8337, 0.8467
-	)
-	for i, s := range block {
-		x := float64(s)
-		y := b0*x + b1*v.x1 + b2*v.x2 - a1*v.y1 - a2*v.y2
-		v.x2, v.x1 = v.x1, x
-		v.y2, v.y1 = v.y1, y
-		tail[i] = float32(y)
+	end := v.histEnd
+	if end == len(v.history) {
+		end = fftSize - BlockSamples
+		copy(v.history[:end], v.history[len(v.history)-end:])
 	}
-	powerSpectrum(&v.window, &v.re, &v.im, &v.power)
-	for b := 0; b < numBands; b++ {
+	v.hp.filter(block, (*[BlockSamples]float32)(v.history[end:end+BlockSamples]))
+	end += BlockSamples
+	v.histEnd = end
+	powerSpectrum((*[fftSize]float32)(v.history[end-fftSize:end]), &v.re, &v.im, &v.power)
+	bt := bandTab
+	for b := range numBands {
 		var e float32
-		for k := v.lo[b]; k < v.hi[b]; k++ {
-			e += v.power[k]
+		for _, p := range v.power[bt.lo[b]:bt.hi[b]] {
+			e += p
 		}
-		v.band[b] = float64(e)/float64(v.hi[b]-v.lo[b]) + v.tune.floorPower
+		v.band[b] = float64(e)*bt.scale[b] + v.tune.floorPower
 	}
 	v.blocks++
 	t := &v.tune
@@ -221,6 +239,7 @@ func (v *VAD) classify(block *[BlockSamples]int16) (speech, voiced bool) {
 	// decision-directed a-priori SNR, per band instead of per bin: bands
 	// fluctuate less than bins, which matters with 10 ms decisions.
 	var sum float64
+	prod := 1.0 // Π(1+ξ): one logarithm per block instead of one per band
 	active := 0
 	for b := 0; b < numBands; b++ {
 		post := v.band[b] / v.noise[b]
@@ -230,20 +249,26 @@ func (v *VAD) classify(block *[BlockSamples]int16) (speech, voiced bool) {
 		if post >= t.bandSNR {
 			active++
 		}
-		xi := t.ddAlpha*v.prior[b] + (1-t.ddAlpha)*math.Max(post-1, 0)
-		llr := post*xi/(1+xi) - math.Log1p(xi)
-		sum += llr
-		// Wiener-style estimate of the clean a-priori SNR for the next block.
+		xi := t.ddAlpha * v.prior[b]
+		if post > 1 {
+			xi += (1 - t.ddAlpha) * (post - 1)
+		}
 		g := xi / (1 + xi)
+		// The band's log likelihood ratio is post·g - ln(1+ξ).
+		sum += post * g
+		prod *= 1 + xi
+		// Wiener-style estimate of the clean a-priori SNR for the next block.
 		v.prior[b] = g * g * post
 	}
+	// post ≤ 1e4 keeps ξ ≤ 1e4, so the product stays below 1e61.
+	sum -= math.Log(prod)
 	score := sum / float64(numBands)
 	v.lastScore = score
 	speech = score > v.threshold && active >= t.minBands
 	// Voicing only matters while an onset is being confirmed, so steady
 	// speech does not pay for it.
 	if speech && t.segmenter.VoicedBlocks > 0 && !v.seg.InSpeech() {
-		voiced = voicing(&v.power) >= t.voicing
+		voiced = isVoiced(&v.power, float32(t.voicing))
 	}
 	for b := 0; b < numBands; b++ {
 		n := v.noise[b]
