@@ -4,11 +4,18 @@ package asr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 )
+
+// ErrGrammar is matched (errors.Is) by a backend's error when the grammar of
+// a Request was refused: a syntax error, or words the engine cannot
+// recognise. The server answers such a grammar with Completion-Cause 005
+// grammar-load-failure or 004 grammar-compilation-failure, not 006.
+var ErrGrammar = errors.New("asr: grammar refused by the engine")
 
 // Recognizer is a speech-recognition backend: a factory of streams. One
 // Recognizer serves every session of the process, so implementations are safe

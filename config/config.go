@@ -61,6 +61,10 @@ type Recognizer struct {
 	URL         string `yaml:"url"`
 	ResultType  string `yaml:"result_type"`
 	WaveformDir string `yaml:"waveform_dir"`
+	// CheckGrammars asks the engine about every new grammar before it is
+	// accepted, so that words it cannot recognise fail DEFINE-GRAMMAR or
+	// RECOGNIZE rather than the recognition.
+	CheckGrammars bool `yaml:"check_grammars"`
 }
 
 // Grammar bounds what grammar URIs the server may fetch.
@@ -142,9 +146,10 @@ func Default() Config {
 		Session: Session{IdleTimeout: 60 * time.Second},
 		HTTP:    HTTP{Listen: "127.0.0.1:9090"},
 		Recognizer: Recognizer{
-			Backend:    "websocket",
-			URL:        "ws://127.0.0.1:2700",
-			ResultType: "application/nlsml+xml",
+			Backend:       "websocket",
+			URL:           "ws://127.0.0.1:2700",
+			ResultType:    "application/nlsml+xml",
+			CheckGrammars: true,
 		},
 		Grammar: Grammar{
 			FetchSchemes:  []string{"http", "https"},

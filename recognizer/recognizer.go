@@ -44,6 +44,9 @@ type Options struct {
 	// request names none (empty: none).
 	NLU        *nlu.Store
 	DefaultNLU string
+	// CheckGrammars asks the engine about each new grammar before accepting
+	// it (check.go).
+	CheckGrammars bool
 	// Observe, when set, receives the duration of every backend call.
 	Observe func(backend, op string, d time.Duration, err error)
 	Logger  *slog.Logger
@@ -51,9 +54,10 @@ type Options struct {
 
 // Recognizer implements server.SpeechPath.
 type Recognizer struct {
-	opts Options
-	log  *slog.Logger
-	enc  nlsml.Encoder
+	opts   Options
+	log    *slog.Logger
+	enc    nlsml.Encoder
+	checks *grammarChecks
 }
 
 var _ server.SpeechPath = (*Recognizer)(nil)
@@ -81,7 +85,7 @@ func New(opts Options) (*Recognizer, error) {
 	default:
 		return nil, fmt.Errorf("recognizer: result type %q: want %s or %s", opts.ResultType, nlsml.ContentType, nlsml.LegacyContentType)
 	}
-	return &Recognizer{opts: opts, log: opts.Logger, enc: enc}, nil
+	return &Recognizer{opts: opts, log: opts.Logger, enc: enc, checks: newGrammarChecks()}, nil
 }
 
 func (r *Recognizer) observe(op string, start time.Time, err error) {
@@ -152,7 +156,10 @@ func grammarError(uri string, err error) error {
 
 // LoadGrammars implements server.SpeechPath (DEFINE-GRAMMAR).
 func (r *Recognizer) LoadGrammars(ctx context.Context, req server.LoadRequest) recog.GrammarsLoaded {
-	_, err := r.load(ctx, req.Grammars)
+	gs, err := r.load(ctx, req.Grammars)
+	if err == nil {
+		err = r.checkEach(ctx, gs, &req.Params)
+	}
 	if err != nil {
 		cause, reason := causeOf(err)
 		r.log.Info("grammar refused", "channel", req.Channel.String(), "request_id", req.RequestID, "cause", cause.String(), "reason", reason)
@@ -258,21 +265,53 @@ func candidates(gs []loaded, mode grammar.Mode) candidateSet {
 }
 
 // Recognize implements server.SpeechPath.
-func (r *Recognizer) Recognize(req server.RecognitionRequest, report func(recog.EngineEvent)) (server.Recognition, error) {
+func (r *Recognizer) Recognize(ctx context.Context, req server.RecognitionRequest, report func(recog.EngineEvent)) (server.Recognition, error) {
 	p, err := parseParams(&req.Params)
 	if err != nil {
 		return nil, &server.CauseError{Cause: mrcp.CauseRecognizerError, Reason: err.Error()}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	gs, err := r.load(ctx, req.Grammars)
-	cancel()
 	if err != nil {
 		return nil, err
 	}
 	if req.SampleRate != 8000 && req.SampleRate != 16000 {
 		return nil, &server.CauseError{Cause: mrcp.CauseRecognizerError, Reason: fmt.Sprintf("audio at %d Hz", req.SampleRate)}
 	}
+	if ar := r.asrRequest(gs, p, req.SampleRate); ar.JSGF != "" {
+		if err := r.checkGrammar(ctx, ar, voiceURI(gs)); err != nil {
+			return nil, err
+		}
+	}
 	return newRecognition(r, req, p, gs, report), nil
+}
+
+// checkEach shows the engine each voice grammar of a DEFINE-GRAMMAR on its
+// own, as a later RECOGNIZE will use it.
+func (r *Recognizer) checkEach(ctx context.Context, gs []loaded, h *mrcp.Header) error {
+	p, err := parseParams(h)
+	if err != nil {
+		return &server.CauseError{Cause: mrcp.CauseRecognizerError, Reason: err.Error()}
+	}
+	for _, g := range gs {
+		j, ok := g.g.JSGF()
+		if !ok || g.g.Mode() != grammar.ModeVoice {
+			continue
+		}
+		if err := r.checkGrammar(ctx, asr.Request{Language: p.language, JSGF: j}, g.uri); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// voiceURI names the voice grammar of a request in a Completion-Reason.
+func voiceURI(gs []loaded) string {
+	for _, g := range gs {
+		if g.g.Mode() == grammar.ModeVoice {
+			return g.uri
+		}
+	}
+	return ""
 }
 
 // asrRequest builds the engine request for the voice grammars: JSGF when

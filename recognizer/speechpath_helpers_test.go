@@ -116,15 +116,29 @@ const lenientThreshold = "0.1"
 // 200 IN-PROGRESS.
 func (c *speechCall) recognize(contentType, body string, fields ...string) *mrcp.Message {
 	c.t.Helper()
-	m := c.request(mrcp.MethodRecognize, append([]string{mrcp.HdrCancelIfQueue, "false",
-		mrcp.HdrConfidenceThreshold, lenientThreshold}, fields...)...)
+	m := c.recognizeRequest(contentType, body, append([]string{mrcp.HdrConfidenceThreshold, lenientThreshold}, fields...)...)
+	expectResponse(c.t, c.do(m), 200, mrcp.StateInProgress)
+	return m
+}
+
+// recognizeFails sends a RECOGNIZE like recognize and expects it refused
+// with 407 (RFC 6787 §9.9); it returns the response.
+func (c *speechCall) recognizeFails(contentType, body string, fields ...string) *mrcp.Message {
+	c.t.Helper()
+	resp := c.do(c.recognizeRequest(contentType, body, fields...))
+	expectResponse(c.t, resp, 407, mrcp.StateComplete)
+	return resp
+}
+
+// recognizeRequest builds a RECOGNIZE with the grammar given inline (with a
+// Content-ID) or as a text/uri-list.
+func (c *speechCall) recognizeRequest(contentType, body string, fields ...string) *mrcp.Message {
+	m := c.request(mrcp.MethodRecognize, append([]string{mrcp.HdrCancelIfQueue, "false"}, fields...)...)
 	m.Header.Set(mrcp.HdrContentType, contentType)
 	if contentType != "text/uri-list" {
 		m.Header.Set(mrcp.HdrContentID, "grammar"+strconv.Itoa(int(m.RequestID))+"@speechpath.test")
 	}
 	m.Body = []byte(body)
-	resp := c.do(m)
-	expectResponse(c.t, resp, 200, mrcp.StateInProgress)
 	return m
 }
 

@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,9 +131,12 @@ func ParseResponse(data []byte) (Response, ResponseKind, error) {
 	if len(data) > MaxMessageSize {
 		return Response{}, 0, errors.New("websocket: response too large")
 	}
+	if text, ok := partialText(data); ok {
+		t := string(text)
+		return Response{Partial: &t}, KindPartial, nil
+	}
 	var r Response
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
+	if err := json.Unmarshal(data, &r); err != nil {
 		return Response{}, 0, fmt.Errorf("websocket: bad response: %w", err)
 	}
 	switch {
@@ -179,6 +181,12 @@ func checkWord(w WordResult) error {
 type ServerError struct {
 	Code    string
 	Message string
+}
+
+// Is makes a grammar refusal match asr.ErrGrammar, so the server can pick
+// the grammar completion causes without knowing this backend.
+func (e *ServerError) Is(target error) bool {
+	return target == asr.ErrGrammar && e.Code == CodeGrammar
 }
 
 func (e *ServerError) Error() string {

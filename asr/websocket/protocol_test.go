@@ -1,8 +1,13 @@
 package websocket
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"testing"
+
+	"github.com/mrcpd/mrcpd/asr"
 )
 
 func TestParseControl(t *testing.T) {
@@ -120,10 +125,26 @@ func FuzzParseResponse(f *testing.F) {
 		`{"alternatives" : [{"text": "", "confidence" : 1.0}] }`,
 		`{"alternatives": [{"text": "a", "confidence": 200.5, "result": [{"word": "a", "start": 0, "end": 0.3}]}]}`,
 		`{"error": "x", "error_code": "grammar"}`,
+		"{\n  \"partial\" : \"one two\"\n}",
+		`{"partial" : "caf\u00e9 \"x\""}`,
+		`{"partial" : "café"}`,
+		"{\"partial\":\"\xff\"}",
+		`{"partial" : "one", "text": "two"}`,
+		`{"partial" : "one"} {}`,
+		`{"PARTIAL" : "one"}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The partial fast path accepts only what the decoder reads as
+		// exactly that partial.
+		if text, ok := partialText(data); ok {
+			var want Response
+			if err := json.Unmarshal(data, &want); err != nil || want.Partial == nil || *want.Partial != string(text) ||
+				want.Text != nil || want.Result != nil || want.Alternatives != nil || want.Error != "" || want.ErrorCode != "" {
+				t.Fatalf("fast path read %q from %q; the decoder: %+v, %v", text, data, want, err)
+			}
+		}
 		r, kind, err := ParseResponse(data)
 		if err != nil {
 			return
@@ -164,4 +185,77 @@ func FuzzParseControl(f *testing.F) {
 			t.Fatalf("accepted %+v", c.Config)
 		}
 	})
+}
+
+// BenchmarkParseResponse parses the two answers a stream reads most: a
+// partial (one per audio message) and a result with words.
+func BenchmarkParseResponse(b *testing.B) {
+	for _, tc := range []struct{ name, msg string }{
+		{"partial", `{"partial" : "one two three"}`},
+		{"result", `{"result" : [{"conf" : 0.9, "end" : 0.5, "start" : 0.1, "word" : "one"}, {"conf" : 0.8, "end" : 0.9, "start" : 0.5, "word" : "two"}], "text" : "one two"}`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			data := []byte(tc.msg)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := ParseResponse(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestPartialTextFastPath(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		text string
+		ok   bool
+	}{
+		{`{"partial" : "one two"}`, "one two", true},
+		{"{\n  \"partial\" : \"\"\n}", "", true},
+		{" {\"partial\":\"café\"}\r\n", "café", true},
+		// Left to the decoder: escapes, other keys, other spellings,
+		// invalid UTF-8 or JSON, trailing data.
+		{`{"partial" : "say \"yes\""}`, "", false},
+		{`{"partial" : "one", "text" : "one"}`, "", false},
+		{`{"Partial" : "one"}`, "", false},
+		{"{\"partial\" : \"\xff\"}", "", false},
+		{"{\"partial\" : \"a\tb\"}", "", false},
+		{`{"partial" : "one"`, "", false},
+		{`{"partial" : "one"} x`, "", false},
+		{`{"partial" : 1}`, "", false},
+		{`{"text" : "one"}`, "", false},
+		{``, "", false},
+	} {
+		text, ok := partialText([]byte(tc.in))
+		if ok != tc.ok || string(text) != tc.text {
+			t.Errorf("%q: %q %v, want %q %v", tc.in, text, ok, tc.text, tc.ok)
+		}
+		// Whatever the path, ParseResponse reads a partial the same.
+		if r, kind, err := ParseResponse([]byte(tc.in)); tc.ok && (err != nil || kind != KindPartial || *r.Partial != tc.text) {
+			t.Errorf("%q: ParseResponse %+v %v %v", tc.in, r, kind, err)
+		}
+	}
+}
+
+func TestServerErrorMatchesErrGrammar(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&ServerError{Code: CodeGrammar, Message: "unknown word"}, true},
+		{fmt.Errorf("recognition: %w", &ServerError{Code: CodeGrammar}), true},
+		{&ServerError{Code: CodeInternal, Message: "grammar"}, false},
+		{&ServerError{Code: CodeBadRequest}, false},
+		{&ServerError{Message: "no code"}, false},
+		{errors.New("websocket: engine error (grammar): x"), false},
+	} {
+		if got := errors.Is(tc.err, asr.ErrGrammar); got != tc.want {
+			t.Errorf("errors.Is(%v, asr.ErrGrammar) = %v", tc.err, got)
+		}
+	}
+	if errors.Is(&ServerError{Code: CodeGrammar}, errors.New("other")) {
+		t.Error("a grammar error matches an unrelated error")
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	gws "github.com/gorilla/websocket"
@@ -23,6 +24,17 @@ const (
 	DefaultWriteTimeout = 5 * time.Second
 	DefaultReplyTimeout = 10 * time.Second
 	DefaultBuffer       = 5 * time.Second
+	DefaultChunk        = 100 * time.Millisecond
+)
+
+// Sizes of a connection's buffers. Answers are small JSON (a larger one
+// takes more reads). The write buffer is lent by a pool for the time of
+// one message, so a connection between messages holds none; it takes a
+// message of 16 kHz audio in one frame, one write.
+const (
+	connReadBuffer     = 1024
+	connMinWriteBuffer = 4096
+	connWriteRate      = 16000
 )
 
 // Options configure a Recognizer; zero fields take the defaults above.
@@ -37,8 +49,13 @@ type Options struct {
 	// every audio message and the end of audio.
 	ReplyTimeout time.Duration
 	// Buffer is how much audio may wait to be sent before the stream fails
-	// rather than block the caller.
+	// rather than block the caller. Memory grows with the backlog, up to
+	// this bound; a stream keeping up holds room for two messages.
 	Buffer time.Duration
+	// Chunk is the audio sent in one message (20ms to 1s). Every message
+	// costs a send, an answer and its parsing on both sides: a longer
+	// chunk saves CPU, a shorter one brings partial results sooner.
+	Chunk  time.Duration
 	Logger *slog.Logger
 }
 
@@ -48,6 +65,9 @@ type Recognizer struct {
 	opts   Options
 	dialer gws.Dialer
 	log    *slog.Logger
+
+	audio     audioPool // the streams' pending audio
+	writeBufs sync.Pool // the connections' write buffers (gws.BufferPool)
 }
 
 // New checks opts and returns a Recognizer.
@@ -74,25 +94,28 @@ func New(opts Options) (*Recognizer, error) {
 	def(&opts.WriteTimeout, DefaultWriteTimeout)
 	def(&opts.ReplyTimeout, DefaultReplyTimeout)
 	def(&opts.Buffer, DefaultBuffer)
+	def(&opts.Chunk, DefaultChunk)
 	if opts.DialTimeout < 0 || opts.WriteTimeout < 0 || opts.ReplyTimeout < 0 || opts.Buffer < 200*time.Millisecond {
 		return nil, errors.New("websocket: timeouts must be positive and the buffer at least 200ms")
+	}
+	if opts.Chunk < 20*time.Millisecond || opts.Chunk > time.Second {
+		return nil, fmt.Errorf("websocket: chunk %v: must be within 20ms..1s", opts.Chunk)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Recognizer{
-		opts: opts,
-		dialer: gws.Dialer{
-			HandshakeTimeout: opts.DialTimeout,
-			ReadBufferSize:   4096,
-			WriteBufferSize:  4096,
-		},
-		log: opts.Logger,
-	}, nil
+	r := &Recognizer{opts: opts, log: opts.Logger}
+	// Start bounds the handshake with DialTimeout already.
+	r.dialer = gws.Dialer{
+		ReadBufferSize:  connReadBuffer,
+		WriteBufferSize: max(connMinWriteBuffer, int(opts.Chunk.Seconds()*connWriteRate)*2),
+		WriteBufferPool: &r.writeBufs,
+	}
+	return r, nil
 }
 
 // NewFactory returns the registry factory of the "websocket" backend.
-// Settings: url, dial_timeout, write_timeout, reply_timeout, buffer
+// Settings: url, dial_timeout, write_timeout, reply_timeout, buffer, chunk
 // (durations in Go syntax, e.g. "5s").
 func NewFactory(logger *slog.Logger) asr.Factory {
 	return func(settings map[string]string) (asr.Recognizer, error) {
@@ -102,6 +125,7 @@ func NewFactory(logger *slog.Logger) asr.Factory {
 			"write_timeout": &opts.WriteTimeout,
 			"reply_timeout": &opts.ReplyTimeout,
 			"buffer":        &opts.Buffer,
+			"chunk":         &opts.Chunk,
 		} {
 			v, ok := settings[key]
 			if !ok {
@@ -115,7 +139,7 @@ func NewFactory(logger *slog.Logger) asr.Factory {
 		}
 		for key := range settings {
 			switch key {
-			case "url", "dial_timeout", "write_timeout", "reply_timeout", "buffer":
+			case "url", "dial_timeout", "write_timeout", "reply_timeout", "buffer", "chunk":
 			default:
 				return nil, fmt.Errorf("websocket: unknown setting %q", key)
 			}

@@ -1,10 +1,11 @@
 package websocket
 
 import (
+	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -28,18 +29,36 @@ var (
 // it are dropped, the final result never is.
 const resultsBuffer = 16
 
-// stream is one recognition. Write runs on the caller's (media) goroutine and
-// only copies into pending under a mutex; a writer goroutine sends the audio
-// in ~100 ms messages; a reader goroutine turns answers into Results.
+// readBufferStart is the first size of the reader's message buffer:
+// answers are small JSON, and the buffer grows for a larger one.
+const readBufferStart = 512
+
+// stream is one recognition. Write runs on the caller's (media) goroutine
+// and only appends to pending under a mutex. A reader goroutine, for the
+// life of the stream, turns the server's answers into Results; it has to
+// be there between answers too, since the server may refuse the config
+// (a bad grammar) before any audio. Audio is sent by a sender goroutine
+// started when a message's worth is pending and none is running; it sends
+// what there is and returns. Between two messages a stream therefore has
+// one goroutine, and each message costs one goroutine start where a
+// standing writer would cost one wake-up.
 type stream struct {
 	r          *Recognizer
 	req        asr.Request
-	conn       *gws.Conn
-	chunkBytes int
+	chunkBytes int // one audio message
+	limit      int // bytes pending at most before the stream overflows
 	stopCtx    func() bool
+	sendFn     func() // s.flush, bound once: starting it allocates nothing
+	// conn is cleared by the reader once every sender has returned;
+	// shutdown reads it inside stopOnce, which release passes first.
+	conn *gws.Conn
 
 	mu       sync.Mutex
-	pending  []byte // capacity fixed at the buffer size: Write never allocates
+	pending  *audioBuf // audio not yet taken by a sender; nil once released
+	spare    *audioBuf // a sent buffer kept while a backlog lasts
+	sending  bool      // a sender is running
+	eofSent  bool      // a sender has taken the end of audio
+	ended    bool      // the reader is releasing the stream: no new sender
 	finished bool
 	failure  error
 	closed   bool
@@ -52,38 +71,35 @@ type stream struct {
 	eofAt    int
 	writeErr error // a failed send; the reader drains what the server said
 
-	wake     chan struct{}
-	stop     chan struct{} // closed when the stream fails or is closed
+	stop     chan struct{} // closed when the stream fails, ends or is closed
 	closedCh chan struct{} // closed by Close
+	exited   chan struct{} // closed when the reader has released everything
 	results  chan asr.Result
 
+	senders   sync.WaitGroup
 	stopOnce  sync.Once
 	closeOnce sync.Once
-	wg        sync.WaitGroup
 }
 
 func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Request) *stream {
-	chunk := req.SampleRate / 10 * 2
-	capacity := int(r.opts.Buffer.Seconds()*float64(req.SampleRate)) * 2
-	if capacity < 2*chunk {
-		capacity = 2 * chunk
-	}
+	chunk := int(r.opts.Chunk.Seconds()*float64(req.SampleRate)) * 2
+	limit := int(r.opts.Buffer.Seconds()*float64(req.SampleRate)) * 2
 	s := &stream{
 		r:          r,
 		req:        req,
 		conn:       conn,
 		chunkBytes: chunk,
-		pending:    make([]byte, 0, capacity),
-		wake:       make(chan struct{}, 1),
+		limit:      max(limit, 2*chunk),
 		stop:       make(chan struct{}),
 		closedCh:   make(chan struct{}),
+		exited:     make(chan struct{}),
 		results:    make(chan asr.Result, resultsBuffer),
 	}
+	s.pending = s.newPending(nil)
+	s.sendFn = s.flush
 	s.stopCtx = context.AfterFunc(ctx, func() {
 		s.fail(fmt.Errorf("websocket: recognition cancelled: %w", context.Cause(ctx)))
 	})
-	s.wg.Add(2)
-	go s.writeLoop()
 	go s.readLoop()
 	return s
 }
@@ -99,27 +115,32 @@ func (s *stream) Write(pcm []int16) error {
 	case s.finished:
 		s.mu.Unlock()
 		return ErrFinished
-	case len(s.pending)+2*len(pcm) > cap(s.pending):
+	case s.pending == nil:
+		// Released after the final result: nothing more can be sent.
+		s.mu.Unlock()
+		return errClosed
+	}
+	if !s.pending.appendPCM(pcm, s.limit, 2*s.chunkBytes) {
 		s.mu.Unlock()
 		s.fail(ErrOverflow)
 		return ErrOverflow
 	}
-	for _, v := range pcm {
-		s.pending = binary.LittleEndian.AppendUint16(s.pending, uint16(v))
-	}
-	ready := len(s.pending) >= s.chunkBytes
+	start := len(s.pending.b) >= s.chunkBytes && s.claimSender()
 	s.mu.Unlock()
-	if ready {
-		s.signal()
+	if start {
+		go s.sendFn()
 	}
 	return nil
 }
 
-func (s *stream) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+// claimSender reports whether the caller is to start a sender (s.mu held).
+func (s *stream) claimSender() bool {
+	if s.sending || s.ended {
+		return false
 	}
+	s.sending = true
+	s.senders.Add(1)
+	return true
 }
 
 // Finish flushes the audio and sends the end of audio.
@@ -131,8 +152,11 @@ func (s *stream) Finish() error {
 		return err
 	}
 	s.finished = true
+	start := s.claimSender()
 	s.mu.Unlock()
-	s.signal()
+	if start {
+		go s.sendFn()
+	}
 	return nil
 }
 
@@ -150,7 +174,7 @@ func (s *stream) Close() error {
 	s.mu.Unlock()
 	s.closeOnce.Do(func() { close(s.closedCh) })
 	s.shutdown()
-	s.wg.Wait()
+	<-s.exited
 	return nil
 }
 
@@ -168,51 +192,134 @@ func (s *stream) fail(err error) {
 func (s *stream) shutdown() {
 	s.stopOnce.Do(func() {
 		close(s.stop)
-		if s.stopCtx != nil {
-			s.stopCtx()
-		}
 		s.conn.Close()
 	})
 }
 
-func (s *stream) writeLoop() {
-	defer s.wg.Done()
+// release waits for the sender, then returns the buffers and drops the
+// connection and the context, so that a stream its caller still holds
+// keeps only its Results. The reader calls it on its way out: stopCtx is
+// set after the context's callback may already run, but before the reader
+// starts.
+func (s *stream) release() {
+	s.shutdown()
 	s.mu.Lock()
-	buf := make([]byte, 0, cap(s.pending))
+	s.ended = true
 	s.mu.Unlock()
+	s.senders.Wait()
+	s.stopCtx()
+	s.mu.Lock()
+	s.r.audio.put(s.pending)
+	s.r.audio.put(s.spare)
+	s.pending, s.spare = nil, nil
+	s.mu.Unlock()
+	s.conn = nil
+}
+
+// flush is the sender: it sends every whole message pending (and, after
+// Finish, the rest and the end of audio) until there is none left.
+func (s *stream) flush() {
+	defer s.senders.Done()
 	for {
-		select {
-		case <-s.wake:
-		case <-s.stop:
+		taken, eof := s.take()
+		if taken == nil && !eof {
 			return
 		}
-		for {
-			s.mu.Lock()
-			fin := s.finished
-			n := len(s.pending) / s.chunkBytes * s.chunkBytes
-			if fin {
-				n = len(s.pending)
-			}
-			buf = append(buf[:0], s.pending[:n]...)
-			s.pending = s.pending[:copy(s.pending, s.pending[n:])]
-			s.mu.Unlock()
-
-			for off := 0; off < len(buf); off += s.chunkBytes {
-				if err := s.send(gws.BinaryMessage, buf[off:min(off+s.chunkBytes, len(buf))], false); err != nil {
-					s.writeFailed(fmt.Errorf("websocket: sending audio: %w", err))
-					return
-				}
-			}
-			if fin {
-				if err := s.send(gws.TextMessage, []byte(EOFMessage), true); err != nil {
-					s.writeFailed(fmt.Errorf("websocket: sending end of audio: %w", err))
-				}
+		if taken != nil {
+			err := s.sendAudio(taken.b)
+			s.recycle(taken)
+			if err != nil {
+				s.writeFailed(fmt.Errorf("websocket: sending audio: %w", err))
 				return
 			}
-			if n == 0 {
-				break
-			}
 		}
+		if eof {
+			if err := s.send(gws.TextMessage, []byte(EOFMessage), true); err != nil {
+				s.writeFailed(fmt.Errorf("websocket: sending end of audio: %w", err))
+			}
+			return
+		}
+	}
+}
+
+// take hands the sender the buffer of audio to send: every whole message,
+// or everything once Finish was called, with eof set the one time the end
+// of audio is to follow. The rest (less than a message) moves to a buffer
+// from the Recognizer's pool, the new pending: between two messages a
+// stream holds one buffer, and the one being sent goes back to the pool.
+// With nothing to send, the sender is done: it says so under the lock
+// that Write checks.
+func (s *stream) take() (taken *audioBuf, eof bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	eof = s.finished && !s.eofSent
+	p := s.pending
+	n := 0
+	if p != nil && !s.ended {
+		n = len(p.b) / s.chunkBytes * s.chunkBytes
+		if eof {
+			n = len(p.b)
+		}
+	} else {
+		eof = false
+	}
+	if n == 0 && !eof {
+		s.sending = false
+		return nil, false
+	}
+	s.eofSent = s.eofSent || eof
+	if n == 0 {
+		return nil, eof
+	}
+	s.pending = s.newPending(p.b[n:])
+	p.b = p.b[:n]
+	return p, eof
+}
+
+// newPending takes the spare buffer kept through a backlog, or one from
+// the pool, for rest and what follows (s.mu held). It gets room for two
+// messages here, on the sender's or the caller's goroutine, so that Write
+// does not grow it unless the sender falls behind, whatever the pool had
+// to give.
+func (s *stream) newPending(rest []byte) *audioBuf {
+	ab := s.spare
+	s.spare = nil
+	if ab == nil {
+		ab = s.r.audio.get()
+	}
+	if c := 2 * s.chunkBytes; cap(ab.b) < c {
+		ab.b = make([]byte, 0, max(c, len(rest)))
+	}
+	ab.b = append(ab.b[:0], rest...)
+	return ab
+}
+
+// sendAudio sends audio in messages of chunkBytes.
+func (s *stream) sendAudio(audio []byte) error {
+	for off := 0; off < len(audio); off += s.chunkBytes {
+		if err := s.send(gws.BinaryMessage, audio[off:min(off+s.chunkBytes, len(audio))], false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recycle disposes of a sent buffer. A stream keeping up sends a message
+// at a time and returns the buffer to the pool; one that was grown by a
+// burst or a backlog that is over is let go. During a backlog (batches of
+// several messages) the stream keeps it for the next batch, rather than
+// grow a pooled one again every time.
+func (s *stream) recycle(ab *audioBuf) {
+	switch {
+	case len(ab.b) > 2*s.chunkBytes:
+		s.mu.Lock()
+		if s.spare == nil && !s.ended {
+			s.spare, ab = ab, nil
+		}
+		s.mu.Unlock()
+		s.r.audio.put(ab)
+	case cap(ab.b) <= 4*s.chunkBytes:
+		s.r.audio.put(ab)
 	}
 }
 
@@ -263,23 +370,65 @@ func (s *stream) answered() bool {
 	return s.eofAt > 0 && s.replied >= s.eofAt
 }
 
+// readMessage reads the next message into buf's storage (grown when
+// needed; the connection's read limit bounds it) and returns it.
+func readMessage(conn *gws.Conn, buf []byte) (int, []byte, error) {
+	kind, r, err := conn.NextReader()
+	if err != nil {
+		return 0, buf, err
+	}
+	b := buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return kind, b, nil
+		}
+		if err != nil {
+			return 0, b, err
+		}
+	}
+}
+
 func (s *stream) readLoop() {
-	defer s.wg.Done()
+	defer close(s.exited)
 	defer close(s.results)
+	defer s.release()
+	msg := make([]byte, 0, readBufferStart)
 	// vosk cuts long audio into utterances and answers a cut with a result
 	// before the end of audio; those segments are joined to the final one.
 	var segments []asr.Alternative
 	lastPartial := ""
-	partial := func(alts []asr.Alternative) {
-		// Only changes are worth a message; vosk repeats itself every 100 ms.
-		if !s.req.Partial || len(alts) == 0 || alts[0].Text == "" || alts[0].Text == lastPartial {
+	// partial delivers the hypothesis so far (the segments, then text) when
+	// it changed: vosk repeats itself in every answer, and an unchanged
+	// partial costs no allocation.
+	partial := func(text []byte) {
+		if !s.req.Partial {
+			return
+		}
+		var alts []asr.Alternative
+		if len(text) > 0 {
+			if len(segments) == 0 && string(text) == lastPartial {
+				return
+			}
+			alts = []asr.Alternative{{Text: string(text), Confidence: 1}}
+		}
+		alts = joinSegments(segments, alts)
+		if len(alts) == 0 || alts[0].Text == lastPartial {
 			return
 		}
 		lastPartial = alts[0].Text
-		s.deliverPartial(alts)
+		select {
+		case s.results <- asr.Result{Alternatives: alts}:
+		default:
+		}
 	}
 	for {
-		kind, data, err := s.conn.ReadMessage()
+		kind, data, err := readMessage(s.conn, msg)
+		msg = data
 		if err != nil {
 			s.report(s.readError(err))
 			return
@@ -289,6 +438,16 @@ func (s *stream) readLoop() {
 			return
 		}
 		final := s.answered()
+		if text, ok := partialText(data); ok {
+			// The common answer, read without a decoder.
+			text = bytes.TrimSpace(text)
+			if final {
+				s.deliverFinal(joinSegments(segments, []asr.Alternative{{Text: string(text), Confidence: 1}}))
+				return
+			}
+			partial(text)
+			continue
+		}
 		resp, rk, err := ParseResponse(data)
 		if err != nil {
 			s.report(err)
@@ -299,11 +458,12 @@ func (s *stream) readLoop() {
 			s.report(&ServerError{Code: resp.ErrorCode, Message: resp.Error})
 			return
 		case KindPartial:
+			text := strings.TrimSpace(*resp.Partial)
 			if final {
-				s.deliverFinal(joinSegments(segments, []asr.Alternative{{Text: strings.TrimSpace(*resp.Partial), Confidence: 1}}))
+				s.deliverFinal(joinSegments(segments, []asr.Alternative{{Text: text, Confidence: 1}}))
 				return
 			}
-			partial(joinSegments(segments, []asr.Alternative{{Text: strings.TrimSpace(*resp.Partial), Confidence: 1}}))
+			partial([]byte(text))
 		case KindResult:
 			alts := resp.ToAlternatives()
 			if final {
@@ -312,7 +472,7 @@ func (s *stream) readLoop() {
 			}
 			if len(alts) > 0 && alts[0].Text != "" {
 				segments = append(segments, alts[0])
-				partial(joinSegments(segments, nil))
+				partial(nil)
 			}
 		}
 	}
@@ -356,13 +516,6 @@ func (s *stream) report(err error) {
 	select {
 	case s.results <- asr.Result{Final: true, Err: err}:
 	case <-s.closedCh:
-	}
-}
-
-func (s *stream) deliverPartial(alts []asr.Alternative) {
-	select {
-	case s.results <- asr.Result{Alternatives: alts}:
-	default:
 	}
 }
 

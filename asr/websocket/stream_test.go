@@ -31,6 +31,9 @@ type voskPeer struct {
 	// answer returns the reply to message n (1-based) of the given kind,
 	// or nil to stay silent; a nil answer func echoes vosk's defaults.
 	answer func(n int, kind int, data []byte) []byte
+	// configReply, when set, is sent as soon as the config arrives, as
+	// mrcpd's engine refuses a grammar before any audio.
+	configReply []byte
 	// after runs once the reply to message n has been sent; it may close
 	// the connection.
 	after func(n int, c *gws.Conn)
@@ -81,6 +84,11 @@ func startPeer(t *testing.T, p *voskPeer) *voskPeer {
 			if kind == gws.TextMessage && strings.Contains(string(data), `"config"`) {
 				p.config = data
 				p.mu.Unlock()
+				if p.configReply != nil {
+					if err := c.WriteMessage(gws.TextMessage, p.configReply); err != nil {
+						return
+					}
+				}
 				continue
 			}
 			if kind == gws.BinaryMessage {
@@ -146,6 +154,37 @@ func newRecognizer(t *testing.T, url string, opts Options) *Recognizer {
 }
 
 // waitFinal reads Results until it closes, bounded in time.
+// openStream starts an 8 kHz stream against a new vosk peer; it is closed
+// when the test ends.
+func openStream(t *testing.T) (*stream, *voskPeer) {
+	t.Helper()
+	p := startPeer(t, &voskPeer{})
+	r := newRecognizer(t, p.url, Options{})
+	s, err := r.Start(context.Background(), asr.Request{SampleRate: 8000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.(*stream), p
+}
+
+// writeAndFinish writes n frames of silence, ends the audio and expects a
+// final result without error.
+func writeAndFinish(t *testing.T, s asr.Stream, n, samples int) {
+	t.Helper()
+	for range n {
+		if err := s.Write(make([]int16, samples)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if final, _ := waitFinal(t, s); final.Err != nil {
+		t.Fatal(final.Err)
+	}
+}
+
 func waitFinal(t *testing.T, s asr.Stream) (final asr.Result, partials []asr.Result) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
@@ -242,6 +281,27 @@ func TestConfigCoalescingAndEOF(t *testing.T) {
 	}
 	if total != 25*160*2 {
 		t.Errorf("sent %d bytes, want %d", total, 25*160*2)
+	}
+}
+
+func TestChunkSetsTheMessageSize(t *testing.T) {
+	p := startPeer(t, &voskPeer{})
+	r := newRecognizer(t, p.url, Options{Chunk: 200 * time.Millisecond})
+	s, err := r.Start(context.Background(), asr.Request{SampleRate: 16000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	writeAndFinish(t, s, 55, 320) // 1.1 s of 20 ms frames at 16 kHz
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var sizes []int
+	for _, b := range p.binaries {
+		sizes = append(sizes, len(b))
+	}
+	// Five messages of 200 ms (6400 bytes), then the last 100 ms.
+	if len(sizes) != 6 || sizes[0] != 6400 || sizes[4] != 6400 || sizes[5] != 3200 {
+		t.Errorf("message sizes %v", sizes)
 	}
 }
 
@@ -380,6 +440,28 @@ func TestServerErrorMessage(t *testing.T) {
 	if !errors.As(final.Err, &se) || se.Code != CodeGrammar || !strings.Contains(se.Message, `"qq"`) {
 		t.Fatalf("final %+v", final)
 	}
+	if !errors.Is(final.Err, asr.ErrGrammar) {
+		t.Errorf("%v does not match asr.ErrGrammar", final.Err)
+	}
+}
+
+func TestErrorBeforeAudio(t *testing.T) {
+	// The engine refuses a grammar as soon as it has the config; the stream
+	// must report it while the caller has sent no audio yet.
+	p := startPeer(t, &voskPeer{configReply: []byte(`{"error": "bad grammar", "error_code": "grammar"}`)})
+	r := newRecognizer(t, p.url, Options{})
+	s, err := r.Start(context.Background(), asr.Request{SampleRate: 8000, JSGF: "#JSGF V1.0; grammar g; public <r> = ( yes ;"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	final, _ := waitFinal(t, s)
+	if !errors.Is(final.Err, asr.ErrGrammar) {
+		t.Fatalf("final %+v", final)
+	}
+	if err := s.Write(make([]int16, 160)); err == nil {
+		t.Error("Write accepted after the engine refused the request")
+	}
 }
 
 func TestContextCancelEndsStream(t *testing.T) {
@@ -443,21 +525,66 @@ func TestCloseWithUnreadResultsLeavesNoGoroutine(t *testing.T) {
 }
 
 func TestWriteDoesNotAllocate(t *testing.T) {
-	p := startPeer(t, &voskPeer{})
-	r := newRecognizer(t, p.url, Options{Buffer: 10 * time.Second})
-	s, err := r.Start(context.Background(), asr.Request{SampleRate: 8000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	st, _ := openStream(t)
 	frame := make([]int16, 160)
-	allocs := testing.AllocsPerRun(200, func() {
-		if err := s.Write(frame); err != nil {
-			t.Fatal(err)
+	// idle waits until the sender has taken the audio and returned and
+	// the server has answered it all: the state between two messages.
+	idle := func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			st.mu.Lock()
+			busy := st.sending || len(st.pending.b) > 0
+			st.mu.Unlock()
+			st.acct.Lock()
+			busy = busy || st.replied < st.sent
+			st.acct.Unlock()
+			if !busy {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("stream not idle within 5s")
+			}
+			time.Sleep(time.Millisecond)
 		}
-	})
-	if allocs != 0 {
-		t.Errorf("Write allocates %v times per call", allocs)
+	}
+	// One message: five 20 ms Writes, the last of which starts a sender.
+	// AllocsPerRun runs f once before measuring; that call does nothing,
+	// so that the one measured run starts from an idle stream and the
+	// count is exact. On one thread, nothing else runs meanwhile.
+	message := func() func() {
+		calls := 0
+		return func() {
+			if calls++; calls == 1 {
+				return
+			}
+			for range 5 {
+				if err := st.Write(frame); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	for range 3 { // the buffers reach their working size
+		f := message()
+		f()
+		f()
+		idle()
+	}
+	total := 0.0
+	for range 20 {
+		idle()
+		total += testing.AllocsPerRun(1, message())
+	}
+	if total != 0 {
+		t.Errorf("20 messages of 5 Writes allocated %v times", total)
+	}
+	// Between two messages the stream holds one buffer of two messages'
+	// worth at most, not its 5 s bound.
+	st.mu.Lock()
+	held := cap(st.pending.b)
+	st.mu.Unlock()
+	if held > 2*st.chunkBytes {
+		t.Errorf("stream holds %d bytes of audio buffer, want at most %d", held, 2*st.chunkBytes)
 	}
 }
 
@@ -467,13 +594,15 @@ func TestNewValidatesOptions(t *testing.T) {
 		{URL: "ws://"},
 		{URL: "ws://127.0.0.1:2700", Buffer: time.Millisecond},
 		{URL: "ws://127.0.0.1:2700", ReplyTimeout: -time.Second},
+		{URL: "ws://127.0.0.1:2700", Chunk: 10 * time.Millisecond},
+		{URL: "ws://127.0.0.1:2700", Chunk: 2 * time.Second},
 	} {
 		if _, err := New(o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
 	}
 	f := NewFactory(nil)
-	if _, err := f(map[string]string{"url": "ws://127.0.0.1:1", "buffer": "2s", "reply_timeout": "3s"}); err != nil {
+	if _, err := f(map[string]string{"url": "ws://127.0.0.1:1", "buffer": "2s", "reply_timeout": "3s", "chunk": "200ms"}); err != nil {
 		t.Errorf("factory: %v", err)
 	}
 	if _, err := f(map[string]string{"buffer": "soon"}); err == nil {
@@ -481,65 +610,5 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	if _, err := f(map[string]string{"bogus": "1"}); err == nil {
 		t.Error("unknown setting accepted")
-	}
-}
-
-func BenchmarkWrite(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	up := gws.Upgrader{}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		for {
-			kind, _, err := c.ReadMessage()
-			if err != nil {
-				return
-			}
-			if kind == gws.BinaryMessage {
-				_ = c.WriteMessage(gws.TextMessage, []byte(`{"partial": ""}`))
-			}
-		}
-	})}
-	go srv.Serve(ln)
-	defer srv.Close()
-	r, err := New(Options{URL: "ws://" + ln.Addr().String(), Buffer: 60 * time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := r.Start(context.Background(), asr.Request{SampleRate: 8000})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	st := s.(*stream)
-	frame := make([]int16, 160)
-	b.ReportAllocs()
-	b.SetBytes(int64(2 * len(frame)))
-	n := 0
-	for b.Loop() {
-		if err := s.Write(frame); err != nil {
-			b.Fatal(err)
-		}
-		// Writes outpace loopback; let the writer drain so the benchmark
-		// measures Write, not the overflow path.
-		if n++; n%1000 == 0 {
-			b.StopTimer()
-			for {
-				st.mu.Lock()
-				left := len(st.pending)
-				st.mu.Unlock()
-				if left < st.chunkBytes {
-					break
-				}
-				time.Sleep(100 * time.Microsecond)
-			}
-			b.StartTimer()
-		}
 	}
 }

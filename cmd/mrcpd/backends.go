@@ -51,14 +51,15 @@ func newBackends(cfg config.Config, log *slog.Logger, reg prometheus.Registerer)
 		return nil, fmt.Errorf("recognizer.backend: %w", err)
 	}
 	speech, err := recognizer.New(recognizer.Options{
-		ASR:         engine,
-		Grammars:    grammarLoader(cfg.Grammar, log),
-		ResultType:  cfg.Recognizer.ResultType,
-		WaveformDir: cfg.Recognizer.WaveformDir,
-		NLU:         b.models,
-		DefaultNLU:  cfg.NLU.DefaultModel,
-		Observe:     b.metrics.Observe,
-		Logger:      log,
+		ASR:           engine,
+		Grammars:      grammarLoader(cfg.Grammar, log),
+		ResultType:    cfg.Recognizer.ResultType,
+		WaveformDir:   cfg.Recognizer.WaveformDir,
+		CheckGrammars: cfg.Recognizer.CheckGrammars,
+		NLU:           b.models,
+		DefaultNLU:    cfg.NLU.DefaultModel,
+		Observe:       b.metrics.Observe,
+		Logger:        log,
 	})
 	if err != nil {
 		return nil, err

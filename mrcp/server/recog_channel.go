@@ -45,7 +45,10 @@ type recogChannel struct {
 	// interpreting holds the cancel functions of interpretations running;
 	// stopped ones answer EngineStopped instead of their result.
 	interpreting map[uint32]*interpretation
-	closed       bool
+	// starting cancels the recognition being prepared off the session
+	// goroutine, if any.
+	starting context.CancelFunc
+	closed   bool
 }
 
 // sinkRef is the recognition the media goroutine feeds, with how it takes
@@ -219,9 +222,12 @@ func (rc *recogChannel) execute(acts []recog.Action) {
 	}
 }
 
+// startRecognition prepares the recognition off the session goroutine
+// (grammars may have to be fetched) and reports RecognitionStarted when it is
+// ready or has failed. A failure known at once is returned instead.
 func (rc *recogChannel) startRecognition(a recog.StartRecognition) recog.EngineEvent {
 	if rc.media == nil {
-		return recog.RecognitionComplete{RequestID: a.RequestID, Cause: mrcp.CauseRecognizerError,
+		return recog.RecognitionStarted{RequestID: a.RequestID, Cause: mrcp.CauseRecognizerError,
 			Reason: "no audio stream is attached to this channel"}
 	}
 	req := RecognitionRequest{
@@ -237,13 +243,38 @@ func (rc *recogChannel) startRecognition(a recog.StartRecognition) recog.EngineE
 	req.Intermediate = func(contentType string, body []byte) {
 		rc.sess.tryPost(func() { rc.intermediate(id, contentType, body) })
 	}
-	start := time.Now()
-	rec, err := rc.sess.srv.opts.Speech.Recognize(req, rc.report)
-	rc.sess.srv.metrics.backend.Observe("speech", "recognize_start", time.Since(start), err)
+	speech := rc.sess.srv.opts.Speech
+	m := rc.sess.srv.metrics
+	ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
+	rc.starting = cancel
+	go func() {
+		defer cancel()
+		start := time.Now()
+		rec, err := speech.Recognize(ctx, req, rc.report)
+		m.backend.Observe("speech", "recognize_start", time.Since(start), err)
+		if !rc.sess.post(func() { rc.started(a, rec, err) }) && rec != nil {
+			// The session is gone; nothing will feed or stop it.
+			rec.Stop()
+		}
+	}()
+	return nil
+}
+
+// started takes the prepared recognition (session goroutine): from now on
+// the media goroutine feeds it, and its events follow RecognitionStarted.
+func (rc *recogChannel) started(a recog.StartRecognition, rec Recognition, err error) {
+	rc.starting = nil
+	if rc.closed {
+		if rec != nil {
+			rec.Stop()
+		}
+		return
+	}
 	if err != nil {
 		cause, reason := causeOf(err, mrcp.CauseRecognizerError)
-		rc.log.Warn("recognition not started", "request_id", a.RequestID, "cause", cause.String(), "err", err)
-		return recog.RecognitionComplete{RequestID: a.RequestID, Cause: cause, Reason: reason}
+		rc.log.Info("recognition not started", "request_id", a.RequestID, "cause", cause.String(), "reason", reason)
+		rc.onEngine(recog.RecognitionStarted{RequestID: a.RequestID, Cause: cause, Reason: reason})
+		return
 	}
 	rc.active, rc.actID = rec, a.RequestID
 	ref := &sinkRef{rec: rec}
@@ -252,7 +283,11 @@ func (rc *recogChannel) startRecognition(a recog.StartRecognition) recog.EngineE
 	}
 	ref.clear, _, _ = a.Params.Bool(mrcp.HdrClearDTMFBuffer)
 	rc.sink.Store(ref)
-	return nil
+	rc.onEngine(recog.RecognitionStarted{RequestID: a.RequestID, Cause: mrcp.CauseSuccess})
+	if rc.conn == nil && rc.active == rec {
+		// The control connection closed while the grammars compiled.
+		rec.Stop()
+	}
 }
 
 func (rc *recogChannel) loadGrammars(a recog.LoadGrammars) {
@@ -350,6 +385,10 @@ func (rc *recogChannel) close(reason string) {
 	}
 	rc.closed = true
 	rc.sink.Store(nil)
+	if rc.starting != nil {
+		rc.starting()
+		rc.starting = nil
+	}
 	if rc.active != nil {
 		rc.active.Stop()
 		rc.active = nil

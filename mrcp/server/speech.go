@@ -17,10 +17,14 @@ type SpeechPath interface {
 	// LoadGrammars fetches and compiles grammars for DEFINE-GRAMMAR. It may
 	// block (fetching a URI); it is called off the session goroutine.
 	LoadGrammars(ctx context.Context, req LoadRequest) recog.GrammarsLoaded
-	// Recognize starts a recognition. report delivers the recognition's
+	// Recognize fetches and compiles the grammars and prepares a
+	// recognition; a *CauseError tells the client why it could not (RFC 6787
+	// §9.9: the RECOGNIZE is answered 407 with that cause). It may block; it
+	// is called off the session goroutine, and the recognition gets audio
+	// only once the session has taken it. report delivers the recognition's
 	// events (StartOfInput, RecognitionComplete, EngineStopped) from any
 	// goroutine and never blocks.
-	Recognize(req RecognitionRequest, report func(recog.EngineEvent)) (Recognition, error)
+	Recognize(ctx context.Context, req RecognitionRequest, report func(recog.EngineEvent)) (Recognition, error)
 	// Interpret classifies text (INTERPRET). It may block; it is called off
 	// the session goroutine.
 	Interpret(ctx context.Context, req InterpretRequest) recog.InterpretationComplete

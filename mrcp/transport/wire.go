@@ -16,8 +16,11 @@ import (
 var ErrClosed = errors.New("transport: closed")
 
 // readBufferSize is one read from the socket; messages larger than it are
-// assembled by the parser.
-const readBufferSize = 16 << 10
+// assembled by the parser. Every connection holds one for its whole life
+// (FreeSWITCH opens a connection per channel), and the messages of a call
+// are a few hundred octets, an inline grammar a few KB: 4 KB keeps the
+// common case to one read without costing each session 16.
+const readBufferSize = 4 << 10
 
 // keepWriteBuffer is the largest write buffer kept between messages; a
 // rare large message should not pin its buffer for the connection's life.

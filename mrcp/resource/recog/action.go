@@ -23,7 +23,11 @@ type SendEvent struct{ Message *mrcp.Message }
 // no-input timer starts now (Start-Input-Timers, RFC 6787 §9.4.14, default
 // true) or waits for a StartInputTimers action.
 //
-// The engine reports back with StartOfInput and RecognitionComplete.
+// The engine answers first with exactly one RecognitionStarted (the
+// RECOGNIZE response waits for it), then reports StartOfInput and
+// RecognitionComplete. Starting may fetch and compile grammars, so the
+// session does it off its own goroutine; requests that arrive meanwhile are
+// held.
 type StartRecognition struct {
 	RequestID   uint32
 	Params      mrcp.Header

@@ -41,9 +41,13 @@
 //     grammars (GrammarsLoaded). While the machine waits for such an answer,
 //     later requests are held and handled in arrival order once it comes, so
 //     nothing overtakes the request it follows.
-//   - RECOGNIZE is answered 200 IN-PROGRESS at once; an engine that cannot
-//     compile a grammar or start reports it with RecognitionComplete (004,
-//     005, 006 ...), which becomes the RECOGNITION-COMPLETE event.
+//   - RECOGNIZE is answered once the engine side has fetched and compiled
+//     its grammars and taken the audio (RecognitionStarted): 200 IN-PROGRESS,
+//     or 407 with the cause the engine gives (004, 005, 009, 010 ...; §9.9).
+//     Requests that arrive meanwhile are held like those behind a STOP. A
+//     queued RECOGNIZE, already answered PENDING, that fails to start
+//     completes with RECOGNITION-COMPLETE and that cause instead, and the
+//     queue behind it is cancelled (§9.4.27).
 //   - SET-PARAMS stores the session parameters §9.4 lists for SET-PARAMS and
 //     the RECOGNIZE fields that make sense as defaults (Start-Input-Timers,
 //     Recognition-Mode ...), which UniMRCP based clients set this way and

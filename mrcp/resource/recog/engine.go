@@ -20,6 +20,8 @@ func (m *Machine) Input(ev EngineEvent) []Action {
 	switch e := ev.(type) {
 	case GrammarsLoaded:
 		acts = m.grammarsLoaded(e)
+	case RecognitionStarted:
+		acts = m.recognitionStarted(e)
 	case StartOfInput:
 		acts = m.startOfInput(e)
 	case RecognitionComplete:
@@ -45,7 +47,7 @@ func (m *Machine) startOfInput(e StartOfInput) []Action {
 	case op.id != e.RequestID:
 		return []Action{Drop{Event: e, Reason: "not the recognition in progress"}}
 	case m.wait != nil && m.wait.target == op.id:
-		return []Action{Drop{Event: e, Reason: "the recognition is being stopped"}}
+		return []Action{Drop{Event: e, Reason: "the recognition is being started or stopped"}}
 	}
 	ev := resource.NewEvent(op.channel, mrcp.EventStartOfInput, op.id, mrcp.StateInProgress)
 	// §9.4.5: the event "MUST carry" Input-Type.
@@ -88,8 +90,9 @@ func (m *Machine) recognitionComplete(e RecognitionComplete) []Action {
 		return []Action{Drop{Event: e, Reason: "not the recognition in progress"}}
 	case m.wait != nil && m.wait.target == op.id:
 		// §6.2.3: after the STOP response "the server MUST NOT send any
-		// ... RECOGNITION-COMPLETE events for the terminated requests".
-		return []Action{Drop{Event: e, Reason: "the recognition is being stopped"}}
+		// ... RECOGNITION-COMPLETE events for the terminated requests";
+		// before RecognitionStarted the engine has nothing to complete.
+		return []Action{Drop{Event: e, Reason: "the recognition is being started or stopped"}}
 	}
 	m.active = nil
 	m.state = Recognized
@@ -130,6 +133,13 @@ func (m *Machine) engineFailure(e EngineFailure) []Action {
 		switch w.kind {
 		case waitGrammars:
 			acts = append(acts, SendResponse{failure(w.req, mrcp.CauseGrammarDefinitionFailure, reason)})
+		case waitStart:
+			// A queued RECOGNIZE (no response waits) completes below with
+			// the operation in progress.
+			if w.req != nil {
+				m.active, m.state, m.result = nil, Idle, nil
+				acts = append(acts, SendResponse{failure(w.req, mrcp.CauseRecognizerError, reason)})
+			}
 		case waitStop:
 			// The request is gone either way, which is what STOP asked.
 			op := m.active

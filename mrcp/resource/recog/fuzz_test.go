@@ -118,6 +118,7 @@ type driver struct {
 	started map[uint32]bool // StartRecognition / Interpret issued
 	running uint32          // engine operation running (0: none)
 	load    uint32          // LoadGrammars awaiting an answer
+	start   uint32          // StartRecognition awaiting RecognitionStarted
 	stop    uint32          // Stop* awaiting EngineStopped
 }
 
@@ -184,6 +185,10 @@ func (d *driver) apply(acts []Action) {
 			}
 			if m.State == mrcp.StateComplete {
 				d.done[m.RequestID] = true
+				if m.RequestID == d.running {
+					// A RECOGNIZE that failed to start (407).
+					d.running = 0
+				}
 			}
 			if list, ok := m.Header.Get(mrcp.HdrActiveRequestIDList); ok && m.StatusCode == 200 {
 				for _, s := range strings.Split(list, ",") {
@@ -218,6 +223,12 @@ func (d *driver) apply(acts []Action) {
 				t.Fatalf("operation %d started twice", id)
 			}
 			d.started[id], d.running = true, id
+			if _, ok := a.(StartRecognition); ok {
+				if d.start != 0 {
+					t.Fatalf("two starts outstanding")
+				}
+				d.start = id
+			}
 		case LoadGrammars:
 			if d.load != 0 {
 				t.Fatalf("two grammar loads outstanding")
@@ -261,8 +272,8 @@ func (d *driver) check() {
 	if len(d.m.Queued()) > 0 && !ok {
 		d.t.Fatalf("queued %v with nothing in progress", d.m.Queued())
 	}
-	if d.m.Waiting() != (d.load != 0 || d.stop != 0) {
-		d.t.Fatalf("waiting=%v load=%d stop=%d", d.m.Waiting(), d.load, d.stop)
+	if d.m.Waiting() != (d.load != 0 || d.stop != 0 || d.start != 0) {
+		d.t.Fatalf("waiting=%v load=%d stop=%d start=%d", d.m.Waiting(), d.load, d.stop, d.start)
 	}
 }
 
@@ -272,13 +283,17 @@ func (d *driver) input(ev EngineEvent) {
 		if d.load != 0 && e.RequestID == d.load {
 			d.load = 0
 		}
+	case RecognitionStarted:
+		if d.start != 0 && e.RequestID == d.start {
+			d.start = 0
+		}
 	case EngineStopped:
 		if d.stop != 0 && e.RequestID == d.stop {
 			d.stop = 0
 			d.running = 0
 		}
 	case EngineFailure:
-		d.load, d.stop = 0, 0
+		d.load, d.stop, d.start = 0, 0, 0
 	}
 	d.apply(d.m.Input(ev))
 }
@@ -326,7 +341,7 @@ func (d *driver) step(op, arg byte) {
 	case 14:
 		id := uint32(arg % 8)
 		d.input([]EngineEvent{StartOfInput{RequestID: id}, RecognitionComplete{RequestID: id}, EngineStopped{RequestID: id},
-			GrammarsLoaded{RequestID: id}, InterpretationComplete{RequestID: id}}[arg%5])
+			GrammarsLoaded{RequestID: id}, InterpretationComplete{RequestID: id}, RecognitionStarted{RequestID: id}}[arg%6])
 	case 15:
 		d.input(EngineFailure{Reason: "gone"})
 	case 16:
@@ -345,6 +360,12 @@ func (d *driver) answer(arg byte) {
 			cause = mrcp.CauseGrammarCompilationFailure
 		}
 		d.input(GrammarsLoaded{RequestID: d.load, Cause: cause})
+	case d.start != 0:
+		cause := mrcp.CauseSuccess
+		if arg%4 == 0 {
+			cause = mrcp.CauseGrammarLoadFailure
+		}
+		d.input(RecognitionStarted{RequestID: d.start, Cause: cause})
 	case d.stop != 0 && arg%2 == 0:
 		d.input(EngineStopped{RequestID: d.stop})
 	case d.running != 0:
@@ -367,10 +388,12 @@ func (d *driver) answer(arg byte) {
 // flush lets the engine finish everything, then checks every request got
 // exactly one response.
 func (d *driver) flush() {
-	for i := 0; i < 256 && (d.load != 0 || d.stop != 0 || d.running != 0); i++ {
+	for i := 0; i < 256 && (d.load != 0 || d.stop != 0 || d.start != 0 || d.running != 0); i++ {
 		switch {
 		case d.load != 0:
 			d.input(GrammarsLoaded{RequestID: d.load})
+		case d.start != 0:
+			d.input(RecognitionStarted{RequestID: d.start})
 		case d.stop != 0:
 			d.input(EngineStopped{RequestID: d.stop})
 		default:
@@ -392,7 +415,8 @@ func (d *driver) flush() {
 }
 
 func FuzzMachine(f *testing.F) {
-	f.Add([]byte{4, 0, 13, 0, 13, 1, 9, 0})                  // recognize, start-of-input, complete, get-result
+	f.Add([]byte{4, 0, 13, 1, 13, 0, 13, 1, 9, 0})           // recognize, started, start-of-input, complete, get-result
+	f.Add([]byte{4, 0, 4, 1, 13, 0, 13, 0, 13, 1})           // grammar fails (407), the next one starts
 	f.Add([]byte{4, 0, 4, 1, 4, 2, 11, 1, 1, 0, 13, 0})      // queue, stop, held request
 	f.Add([]byte{5, 0, 4, 0, 13, 0, 13, 1})                  // cancel-if-queue
 	f.Add([]byte{2, 0, 13, 1, 6, 0, 13, 2, 3, 0, 6, 0})      // define, reference, clear

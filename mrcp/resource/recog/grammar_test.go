@@ -22,10 +22,10 @@ func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 // recognizeWith sends a RECOGNIZE and returns the grammars it activates.
 func (h *harness) recognizeWith(contentType, body string, fields ...string) []Grammar {
 	h.t.Helper()
-	acts := h.m.Request(h.request(mrcp.MethodRecognize, contentType, body, append([]string{"Cancel-If-Queue", "false"}, fields...)...))
+	acts := h.send(h.request(mrcp.MethodRecognize, contentType, body, append([]string{"Cancel-If-Queue", "false"}, fields...)...))
 	start := startOf(h.t, acts)
 	// Leave the machine ready for the next RECOGNIZE.
-	h.m.Input(RecognitionComplete{RequestID: start.RequestID, Cause: mrcp.CauseNoMatch})
+	h.input(RecognitionComplete{RequestID: start.RequestID, Cause: mrcp.CauseNoMatch})
 	return start.Grammars
 }
 
@@ -89,7 +89,7 @@ func TestDefineGrammarEngineVerdict(t *testing.T) {
 	var extra mrcp.Header
 	extra.Set(mrcp.HdrFailedURI, "http://example.com/rule.grxml")
 	extra.Set(mrcp.HdrChannelIdentifier, "forged@speechrecog")
-	acts := h.m.Input(GrammarsLoaded{RequestID: 1, Cause: mrcp.CompletionCause{Code: 5}, Reason: `line 1: "<grammar" unterminated`, Header: extra})
+	acts := h.input(GrammarsLoaded{RequestID: 1, Cause: mrcp.CompletionCause{Code: 5}, Reason: `line 1: "<grammar" unterminated`, Header: extra})
 	wantActions(t, summarize(t, acts), "response 1 407 COMPLETE cause=005")
 	resp := acts[0].(SendResponse).Message
 	if v := get(&resp.Header, mrcp.HdrCompletionCause); v != "005 grammar-compilation-failure" {
@@ -195,14 +195,14 @@ func TestInterpret(t *testing.T) {
 	// until the next RECOGNIZE).
 	h.recognizeInline("false") // 1
 	h.in(RecognitionComplete{RequestID: 1, Cause: mrcp.CauseSuccess, Body: []byte(nlsmlOne)})
-	acts := h.m.Request(h.request(mrcp.MethodInterpret, srgs, digitGrammar, "Interpret-Text", "may I speak to Andre Roy", "Content-Id", "<request1@form-level.store>")) // 2
+	acts := h.send(h.request(mrcp.MethodInterpret, srgs, digitGrammar, "Interpret-Text", "may I speak to Andre Roy", "Content-Id", "<request1@form-level.store>")) // 2
 	wantActions(t, summarize(t, acts), "response 2 200 IN-PROGRESS", "interpret 2")
 	it := acts[1].(Interpret)
 	if it.Text != "may I speak to Andre Roy" || refs(it.Grammars) != "session:request1@form-level.store" {
 		t.Fatalf("interpret %+v", it)
 	}
 	wantActions(t, h.in(StartOfInput{RequestID: 2}), "drop")
-	acts = h.m.Input(InterpretationComplete{RequestID: 2, Body: []byte(nlsmlOne)})
+	acts = h.input(InterpretationComplete{RequestID: 2, Body: []byte(nlsmlOne)})
 	wantActions(t, summarize(t, acts), "event INTERPRETATION-COMPLETE 2 COMPLETE cause=000")
 	if ct := get(&acts[0].(SendEvent).Message.Header, mrcp.HdrContentType); ct != defaultResultType {
 		t.Errorf("content type %q", ct)
@@ -210,7 +210,7 @@ func TestInterpret(t *testing.T) {
 	if h.m.State() != Recognized {
 		t.Fatalf("state %v", h.m.State())
 	}
-	resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", ""))) // 3
+	resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", ""))) // 3
 	if resp.StatusCode != 200 || string(resp.Body) != nlsmlOne {
 		t.Fatalf("GET-RESULT after INTERPRET: %d %q", resp.StatusCode, resp.Body)
 	}
@@ -221,7 +221,7 @@ func TestInterpretTextFromBodyPart(t *testing.T) {
 	body := "--b\r\nContent-Type: text/plain\r\nContent-ID: <utt1@x>\r\n\r\nbook a flight\r\n" +
 		"--b\r\nContent-Type: application/srgs+xml\r\nContent-ID: <g@x>\r\n\r\n<grammar/>\r\n--b--\r\n"
 	h := newHarness(t, Config{})
-	acts := h.m.Request(h.request(mrcp.MethodInterpret, "multipart/mixed; boundary=b", body, "Interpret-Text", "cid:utt1@x"))
+	acts := h.send(h.request(mrcp.MethodInterpret, "multipart/mixed; boundary=b", body, "Interpret-Text", "cid:utt1@x"))
 	wantActions(t, summarize(t, acts), "response 1 200 IN-PROGRESS", "interpret 1")
 	it := acts[1].(Interpret)
 	if it.Text != "book a flight" || refs(it.Grammars) != "session:g@x" {
@@ -253,7 +253,7 @@ func TestGrammarBodyErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
-			resp := responseOf(t, h.m.Request(h.request(mrcp.MethodRecognize, c.contentType, c.body, "Cancel-If-Queue", "false")))
+			resp := responseOf(t, h.send(h.request(mrcp.MethodRecognize, c.contentType, c.body, "Cancel-If-Queue", "false")))
 			if resp.StatusCode != c.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
 			}

@@ -43,6 +43,10 @@ type harness struct {
 	t    *testing.T
 	m    *Machine
 	next uint32
+	// manualStart leaves StartRecognition unanswered; by default the
+	// harness answers it at once with a successful RecognitionStarted, as
+	// the session does when the grammars compile.
+	manualStart bool
 }
 
 func newHarness(t *testing.T, cfg Config) *harness {
@@ -73,17 +77,38 @@ func (h *harness) request(method, contentType, body string, fields ...string) *m
 // do sends a request built by request and returns the summary of actions.
 func (h *harness) do(method string, fields ...string) []string {
 	h.t.Helper()
-	return summarize(h.t, h.m.Request(h.request(method, "", "", fields...)))
+	return summarize(h.t, h.started(h.m.Request(h.request(method, "", "", fields...))))
 }
 
 func (h *harness) doBody(method, contentType, body string, fields ...string) []string {
 	h.t.Helper()
-	return summarize(h.t, h.m.Request(h.request(method, contentType, body, fields...)))
+	return summarize(h.t, h.started(h.m.Request(h.request(method, contentType, body, fields...))))
 }
 
 func (h *harness) in(ev EngineEvent) []string {
 	h.t.Helper()
-	return summarize(h.t, h.m.Input(ev))
+	return summarize(h.t, h.started(h.m.Input(ev)))
+}
+
+// send hands a request to the machine the way the session does.
+func (h *harness) send(req *mrcp.Message) []Action { return h.started(h.m.Request(req)) }
+
+// input hands an engine report to the machine the way the session does.
+func (h *harness) input(ev EngineEvent) []Action { return h.started(h.m.Input(ev)) }
+
+// started answers every StartRecognition in acts with a successful
+// RecognitionStarted and appends the machine's reaction, unless the test
+// drives the engine side itself.
+func (h *harness) started(acts []Action) []Action {
+	if h.manualStart {
+		return acts
+	}
+	for i := 0; i < len(acts); i++ {
+		if a, ok := acts[i].(StartRecognition); ok {
+			acts = append(acts, h.m.Input(RecognitionStarted{RequestID: a.RequestID})...)
+		}
+	}
+	return acts
 }
 
 // summarize renders actions compactly for table comparison and checks the

@@ -3,8 +3,9 @@ package recog
 import "github.com/mrcpd/mrcpd/mrcp"
 
 // EngineEvent is what the engine side reports to the machine through Input.
-// It is one of GrammarsLoaded, StartOfInput, RecognitionComplete,
-// InterpretationComplete, EngineStopped or EngineFailure.
+// It is one of GrammarsLoaded, RecognitionStarted, StartOfInput,
+// RecognitionComplete, InterpretationComplete, EngineStopped or
+// EngineFailure.
 type EngineEvent interface{ isEngineEvent() }
 
 // GrammarsLoaded answers LoadGrammars. A Cause other than 000 success fails
@@ -12,6 +13,21 @@ type EngineEvent interface{ isEngineEvent() }
 // Completion-Reason; Header may add fields such as Failed-URI and
 // Failed-URI-Cause.
 type GrammarsLoaded struct {
+	RequestID uint32
+	Cause     mrcp.CompletionCause
+	Reason    string
+	Header    mrcp.Header
+}
+
+// RecognitionStarted answers StartRecognition, before any other report about
+// the request: the grammars were fetched and compiled and audio is being
+// taken (Cause 000 success), or the recognition could not start. RFC 6787
+// §9.9: a RECOGNIZE whose grammars fail is answered 407 with the
+// Completion-Cause (grammar-load-failure, grammar-compilation-failure,
+// uri-failure, language-unsupported ...), so the RECOGNIZE response waits
+// for this report. Reason becomes Completion-Reason; Header may add fields
+// such as Failed-URI.
+type RecognitionStarted struct {
 	RequestID uint32
 	Cause     mrcp.CompletionCause
 	Reason    string
@@ -56,6 +72,7 @@ type EngineStopped struct{ RequestID uint32 }
 type EngineFailure struct{ Reason string }
 
 func (GrammarsLoaded) isEngineEvent()         {}
+func (RecognitionStarted) isEngineEvent()     {}
 func (StartOfInput) isEngineEvent()           {}
 func (RecognitionComplete) isEngineEvent()    {}
 func (InterpretationComplete) isEngineEvent() {}

@@ -82,6 +82,12 @@ type recognition struct {
 	cancelIfQueue bool
 	inputTimers   bool
 	saveWaveform  bool
+	// respondTo is the RECOGNIZE whose response waits for the engine's
+	// RecognitionStarted; nil when it was already answered PENDING.
+	respondTo *mrcp.Message
+	// defines are the inline grammars bound to their Content-IDs once the
+	// recognition has started.
+	defines []definition
 }
 
 type operation struct {
@@ -101,6 +107,7 @@ const (
 	waitGrammars waitKind = iota + 1 // DEFINE-GRAMMAR: LoadGrammars sent
 	waitStop                         // STOP: StopRecognition/StopInterpretation sent
 	waitCancel                       // RECOGNIZE cancelling the one in progress
+	waitStart                        // StartRecognition sent, RecognitionStarted awaited
 )
 
 type engineWait struct {

@@ -61,6 +61,9 @@ func TestMethodInEveryState(t *testing.T) {
 		return outcome{[]string{fmt.Sprintf("response {id} %d COMPLETE", code)}, st}
 	}
 	inProgress := func(action string, st State) outcome {
+		if action == "start" {
+			return outcome{[]string{"start {id}", "response {id} 200 IN-PROGRESS"}, st}
+		}
 		return outcome{[]string{"response {id} 200 IN-PROGRESS", action + " {id}"}, st}
 	}
 	table := map[string]map[string]outcome{
@@ -157,7 +160,7 @@ func setupState(name string) State {
 func TestNonMonotonicRequestID(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.next = 10
-	wantActions(t, h.recognizeInline("false"), "response 10 200 IN-PROGRESS", "start 10")
+	wantActions(t, h.recognizeInline("false"), "start 10", "response 10 200 IN-PROGRESS")
 	for _, id := range []uint32{10, 9, 1} {
 		h.next = id
 		wantActions(t, h.do(mrcp.MethodStop), fmt.Sprintf("response %d 410 COMPLETE", id))
@@ -243,12 +246,12 @@ func TestRequestErrors(t *testing.T) {
 
 func TestRejectionEchoesTheField(t *testing.T) {
 	h := newHarness(t, Config{})
-	acts := h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "a@b", "Voice-Gender", "female"))
+	acts := h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "a@b", "Voice-Gender", "female"))
 	resp := acts[0].(SendResponse).Message
 	if v, ok := resp.Header.Get("Voice-Gender"); !ok || v != "female" {
 		t.Fatalf("403 without the offending field: %+v", resp.Header.Fields())
 	}
-	acts = h.m.Request(h.request(mrcp.MethodRecognize, "text/uri-list", "session:missing@x", "Cancel-If-Queue", "false"))
+	acts = h.send(h.request(mrcp.MethodRecognize, "text/uri-list", "session:missing@x", "Cancel-If-Queue", "false"))
 	resp = acts[0].(SendResponse).Message
 	if v, _ := resp.Header.Get(mrcp.HdrFailedURI); v != "session:missing@x" {
 		t.Errorf("Failed-URI %q", v)
@@ -298,7 +301,7 @@ func TestConfigResource(t *testing.T) {
 	}
 	h := newHarness(t, Config{Resource: mrcp.ResourceDTMFRecog})
 	wantActions(t, h.doBody(mrcp.MethodRecognize, "text/uri-list", "builtin:dtmf/digits?length=4", "Cancel-If-Queue", "false"),
-		"response 1 200 IN-PROGRESS", "start 1")
+		"start 1", "response 1 200 IN-PROGRESS")
 }
 
 func TestStateNames(t *testing.T) {

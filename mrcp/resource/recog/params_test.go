@@ -41,7 +41,7 @@ func TestParameterInheritance(t *testing.T) {
 		"Confidence-Threshold", "0.7",
 		"Vendor-Specific-Parameters", "com.example.a=1;com.example.b=2"), "response 1 200 COMPLETE")
 
-	acts := h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar,
+	acts := h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar,
 		"Cancel-If-Queue", "false", "Content-Id", "g@x",
 		"Confidence-Threshold", "0.9",
 		"Vendor-Specific-Parameters", "com.example.b=3;com.example.c=4")) // 2
@@ -59,13 +59,13 @@ func TestParameterInheritance(t *testing.T) {
 	// SET-PARAMS while RECOGNIZING reaches neither the request in progress
 	// nor the one already queued (§6.1.1: session values "do not override
 	// ... requests that are IN-PROGRESS").
-	queued := h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g2@x")) // 3
+	queued := h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g2@x")) // 3
 	wantActions(t, summarize(t, queued), "response 3 200 PENDING")
 	h.do(mrcp.MethodSetParams, "Confidence-Threshold", "0.2") // 4
 	if v := get(&start.Params, mrcp.HdrConfidenceThreshold); v != "0.9" {
 		t.Errorf("active parameters changed: %q", v)
 	}
-	acts = h.m.Input(RecognitionComplete{RequestID: 2, Cause: mrcp.CauseSuccess})
+	acts = h.input(RecognitionComplete{RequestID: 2, Cause: mrcp.CauseSuccess})
 	next := startOf(t, acts)
 	if next.RequestID != 3 || get(&next.Params, mrcp.HdrConfidenceThreshold) != "0.7" {
 		t.Errorf("queued request took %q, want the value when it arrived", get(&next.Params, mrcp.HdrConfidenceThreshold))
@@ -100,7 +100,7 @@ func TestSetParamsStatus(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
-			resp := responseOf(t, h.m.Request(h.request(mrcp.MethodSetParams, "", "", c.fields...)))
+			resp := responseOf(t, h.send(h.request(mrcp.MethodSetParams, "", "", c.fields...)))
 			if resp.StatusCode != c.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
 			}
@@ -135,7 +135,7 @@ func TestGetParams(t *testing.T) {
 	h.do(mrcp.MethodSetParams, "Speech-Language", "de-DE", "Vendor-Specific-Parameters", "com.x.a=1;com.x.b=\"two words\"") // 1
 
 	t.Run("wildcard returns every session parameter", func(t *testing.T) {
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetParams, "", "")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetParams, "", "")))
 		if resp.StatusCode != 200 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
@@ -151,19 +151,19 @@ func TestGetParams(t *testing.T) {
 		}
 	})
 	t.Run("named vendor attributes", func(t *testing.T) {
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetParams, "", "", "Vendor-Specific-Parameters", "com.x.b;com.x.missing")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetParams, "", "", "Vendor-Specific-Parameters", "com.x.b;com.x.missing")))
 		if v := get(&resp.Header, mrcp.HdrVendorSpecificParameters); v != `com.x.b="two words"` {
 			t.Errorf("vendor %q", v)
 		}
 	})
 	t.Run("request-level fields are not returned", func(t *testing.T) {
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetParams, "", "", "Input-Waveform-URI", "", "Speech-Language", "")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetParams, "", "", "Input-Waveform-URI", "", "Speech-Language", "")))
 		if resp.StatusCode != 200 || resp.Header.Has(mrcp.HdrInputWaveformURI) || get(&resp.Header, mrcp.HdrSpeechLanguage) != "de-DE" {
 			t.Errorf("%d %v", resp.StatusCode, resp.Header.Fields())
 		}
 	})
 	t.Run("unsupported fields: 403 without values", func(t *testing.T) {
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetParams, "", "", "Voice-Gender", "", "Speech-Language", "")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetParams, "", "", "Voice-Gender", "", "Speech-Language", "")))
 		if resp.StatusCode != 403 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
@@ -173,7 +173,7 @@ func TestGetParams(t *testing.T) {
 		}
 	})
 	t.Run("never set", func(t *testing.T) {
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetParams, "", "", "DTMF-Term-Char", "")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetParams, "", "", "DTMF-Term-Char", "")))
 		if v, ok := resp.Header.Get(mrcp.HdrDTMFTermChar); !ok || v != "" {
 			t.Errorf("DTMF-Term-Char %q %v", v, ok)
 		}
@@ -185,7 +185,7 @@ func TestCustomDefaults(t *testing.T) {
 	d.Set(mrcp.HdrNoInputTimeout, "7000")
 	d.Set(mrcp.HdrVendorSpecificParameters, "com.x.model=phone")
 	h := newHarness(t, Config{Defaults: d})
-	start := startOf(t, h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x")))
+	start := startOf(t, h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x")))
 	if get(&start.Params, mrcp.HdrNoInputTimeout) != "7000" || get(&start.Params, mrcp.HdrVendorSpecificParameters) != "com.x.model=phone" {
 		t.Errorf("params %v", start.Params.Fields())
 	}
@@ -198,7 +198,7 @@ func TestCustomDefaults(t *testing.T) {
 // Start-Input-Timers: false (§9.4.14, §9.13), once.
 func TestStartInputTimers(t *testing.T) {
 	h := newHarness(t, Config{})
-	acts := h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x", "Start-Input-Timers", "false"))
+	acts := h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x", "Start-Input-Timers", "false"))
 	if startOf(t, acts).InputTimers {
 		t.Fatal("Start-Input-Timers: false started the timers")
 	}
@@ -219,8 +219,8 @@ func TestAsteriskStyle(t *testing.T) {
 	// SpeechLoadGrammar(digits|builtin:grammar/digits)
 	wantActions(t, h.doBody(mrcp.MethodDefineGrammar, "text/uri-list", "builtin:grammar/digits", "Content-Id", "digits"), "load 2")
 	wantActions(t, h.in(GrammarsLoaded{RequestID: 2, Cause: mrcp.CauseSuccess}), "response 2 200 COMPLETE cause=000")
-	acts := h.m.Request(h.request(mrcp.MethodRecognize, "text/uri-list", "session:digits", "Cancel-If-Queue", "false")) // 3
-	wantActions(t, summarize(t, acts), "response 3 200 IN-PROGRESS", "start 3")
+	acts := h.send(h.request(mrcp.MethodRecognize, "text/uri-list", "session:digits", "Cancel-If-Queue", "false")) // 3
+	wantActions(t, summarize(t, acts), "start 3", "response 3 200 IN-PROGRESS")
 	start := startOf(t, acts)
 	if !start.InputTimers || get(&start.Params, mrcp.HdrRecognitionTimeout) != "20000" || get(&start.Params, mrcp.HdrNoInputTimeout) != "15000" {
 		t.Errorf("inherited %v timers=%v", start.Params.Fields(), start.InputTimers)
@@ -238,7 +238,7 @@ func TestAsteriskStyle(t *testing.T) {
 	// A stock configuration with Start-Input-Timers = FALSE holds the
 	// timers back for every RECOGNIZE.
 	h.do(mrcp.MethodSetParams, "Start-Input-Timers", "FALSE") // 5
-	start = startOf(t, h.m.Request(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x")))
+	start = startOf(t, h.send(h.request(mrcp.MethodRecognize, srgs, digitGrammar, "Cancel-If-Queue", "false", "Content-Id", "g@x")))
 	if start.InputTimers {
 		t.Error("session Start-Input-Timers: FALSE not inherited")
 	}
@@ -248,7 +248,7 @@ func TestAsteriskStyle(t *testing.T) {
 // on the RECOGNIZE itself, with an inline grammar.
 func TestFreeSwitchStyle(t *testing.T) {
 	h := newHarness(t, Config{})
-	acts := h.m.Request(wireMessage(t, `MRCP/2.0 LEN RECOGNIZE 1
+	acts := h.send(wireMessage(t, `MRCP/2.0 LEN RECOGNIZE 1
 Channel-Identifier: 20a54ddb9b9740d6@speechrecog
 Content-Type: application/srgs+xml
 Content-Id: <request1@form-level.store>
@@ -260,7 +260,7 @@ Speech-Complete-Timeout: 800
 Confidence-Threshold: 0.5
 Speech-Language: en-US
 Vendor-Specific-Parameters: swirec_language_model_weight=0.3;com.nuance.confidence="high";speechtext=yes`, digitGrammar))
-	wantActions(t, summarize(t, acts), "response 1 200 IN-PROGRESS", "start 1")
+	wantActions(t, summarize(t, acts), "start 1", "response 1 200 IN-PROGRESS")
 	start := startOf(t, acts)
 	if start.InputTimers {
 		t.Error("Start-Input-Timers: false started the timers")

@@ -41,12 +41,13 @@ func (m *Machine) recognize(req *mrcp.Message) []Action {
 		m.queue = append(m.queue, rec)
 		return []Action{SendResponse{resource.NewResponse(req, mrcp.StatusSuccess, mrcp.StatePending)}}
 	}
-	// §9.5.1: inline grammars are kept for the session under their
-	// Content-ID. start drops the previous result (§9.14: it lives "until
-	// the next RECOGNIZE request").
-	m.store.store(defines)
-	resp := resource.NewResponse(req, mrcp.StatusSuccess, mrcp.StateInProgress)
-	return []Action{SendResponse{resp}, m.start(rec)}
+	// §9.9: the response waits for the engine, so that grammars which fail
+	// to load or compile are answered 407 with their Completion-Cause. The
+	// inline grammars are kept for the session under their Content-ID
+	// (§9.5.1) once they have proved good.
+	rec.respondTo = req
+	rec.defines = defines
+	return []Action{m.start(rec)}
 }
 
 // accept checks the grammars and parameters shared by RECOGNIZE and
@@ -87,17 +88,58 @@ func (m *Machine) acceptBody(req *mrcp.Message, gb grammarBody) (*recognition, [
 	return rec, defines, nil
 }
 
-// start makes rec the recognition in progress.
+// start makes rec the recognition in progress and waits for the engine to
+// confirm it. It drops the previous result (§9.14: it lives "until the next
+// RECOGNIZE request").
 func (m *Machine) start(rec *recognition) Action {
 	m.active = &operation{recognition: rec, timersStarted: rec.inputTimers}
 	m.state = Recognizing
 	m.result = nil
+	m.wait = &engineWait{kind: waitStart, req: rec.respondTo, target: rec.id}
 	return StartRecognition{
 		RequestID:   rec.id,
 		Params:      rec.params,
 		Grammars:    rec.grammars,
 		InputTimers: rec.inputTimers,
 	}
+}
+
+// recognitionStarted answers the RECOGNIZE that waited for the engine: 200
+// IN-PROGRESS, or 407 with the cause when its grammars failed (§9.9). A
+// queued RECOGNIZE was answered PENDING already; its failure to start
+// completes it instead.
+func (m *Machine) recognitionStarted(e RecognitionStarted) []Action {
+	w := m.wait
+	op := m.active
+	if w == nil || w.kind != waitStart || w.target != e.RequestID || op == nil {
+		return []Action{Drop{Event: e, Reason: "no RECOGNIZE waits to start with this request-id"}}
+	}
+	m.wait = nil
+	cause := normalizeCause(e.Cause)
+	if cause.Code == mrcp.CauseSuccess.Code {
+		m.store.store(op.defines)
+		op.defines = nil
+		if w.req == nil {
+			return nil
+		}
+		resp := resource.NewResponse(w.req, mrcp.StatusSuccess, mrcp.StateInProgress)
+		addExtras(&resp.Header, &e.Header)
+		return []Action{SendResponse{resp}}
+	}
+	m.active = nil
+	reason := "the RECOGNIZE before it failed"
+	if w.req != nil {
+		// The request never began: the channel is as if it had not come,
+		// less the result it replaced.
+		m.state = Idle
+		resp := failure(w.req, cause, e.Reason)
+		addExtras(&resp.Header, &e.Header)
+		return append([]Action{SendResponse{resp}}, m.cancelQueue(reason)...)
+	}
+	m.state = Recognized
+	ev := newCompleteEvent(op.recognition, mrcp.EventRecognitionComplete, cause, e.Reason)
+	addExtras(&ev.Header, &e.Header)
+	return append([]Action{SendEvent{ev}}, m.cancelQueue(reason)...)
 }
 
 // startNext starts the first queued RECOGNIZE, if any (§9.4.27: "the first

@@ -80,7 +80,7 @@ func TestGetResultFilters(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := recognized(t, "application/nlsml+xml", nlsmlThree)
-			resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "", c.fields...)))
+			resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "", c.fields...)))
 			if resp.StatusCode != 200 {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -98,7 +98,7 @@ func TestGetResultFilters(t *testing.T) {
 				t.Errorf("unfiltered result changed")
 			}
 			// The kept result is not altered by filtering.
-			again := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "")))
+			again := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "")))
 			if string(again.Body) != nlsmlThree {
 				t.Errorf("stored result changed by GET-RESULT")
 			}
@@ -109,7 +109,7 @@ func TestGetResultFilters(t *testing.T) {
 func TestGetResultLegacyConfidenceScale(t *testing.T) {
 	body := `<result><interpretation confidence="80"><instance>a</instance></interpretation><interpretation confidence="40"><instance>b</instance></interpretation></result>`
 	h := recognized(t, "application/x-nlsml", body)
-	resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
+	resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
 	if got := strings.Join(instances(t, resp.Body), "|"); got != "a" {
 		t.Fatalf("interpretations %q", got)
 	}
@@ -124,12 +124,12 @@ func TestGetResultUnfilterable(t *testing.T) {
 	}
 	for _, c := range cases {
 		h := recognized(t, c.contentType, c.body)
-		resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
+		resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
 		if resp.StatusCode != 409 || get(&resp.Header, mrcp.HdrConfidenceThreshold) != "0.5" {
 			t.Errorf("%s %q: %d %v", c.contentType, c.body, resp.StatusCode, resp.Header.Fields())
 		}
 		// Without constraints the result goes back as it is.
-		resp = responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "")))
+		resp = responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "")))
 		if resp.StatusCode != 200 || string(resp.Body) != c.body {
 			t.Errorf("%s: %d %q", c.contentType, resp.StatusCode, resp.Body)
 		}
@@ -140,7 +140,7 @@ func TestGetResultWithoutBody(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.recognizeInline("false")
 	h.in(RecognitionComplete{RequestID: 1, Cause: mrcp.CauseNoInputTimeout})
-	resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
+	resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "", "Confidence-Threshold", "0.5")))
 	if resp.StatusCode != 200 || len(resp.Body) != 0 {
 		t.Fatalf("%d %q", resp.StatusCode, resp.Body)
 	}
@@ -151,7 +151,7 @@ func TestResultDiscardedByRecognize(t *testing.T) {
 	h := recognized(t, "application/nlsml+xml", nlsmlOne)
 	h.recognizeInline("false") // 2
 	h.in(RecognitionComplete{RequestID: 2, Cause: mrcp.CauseNoMatch})
-	resp := responseOf(t, h.m.Request(h.request(mrcp.MethodGetResult, "", "")))
+	resp := responseOf(t, h.send(h.request(mrcp.MethodGetResult, "", "")))
 	if len(resp.Body) != 0 {
 		t.Fatalf("old result returned: %q", resp.Body)
 	}

@@ -85,11 +85,11 @@ func (m *Machine) replace(old *operation, w *engineWait) []Action {
 	ev := newCompleteEvent(old.recognition, mrcp.EventRecognitionComplete, mrcp.CauseCancelled, "cancelled by a newer RECOGNIZE")
 	acts := []Action{SendEvent{ev}}
 	m.queue = append(m.queue, w.next)
-	first := m.queue[0]
-	state := mrcp.StatePending
-	if first == w.next {
-		state = mrcp.StateInProgress
+	if m.queue[0] == w.next {
+		// It starts now: its response waits for the engine (§9.9).
+		w.next.respondTo = w.req
+	} else {
+		acts = append(acts, SendResponse{newStateResponse(w.req, mrcp.StatePending)})
 	}
-	acts = append(acts, SendResponse{newStateResponse(w.req, state)})
 	return append(acts, m.startNext()...)
 }

@@ -29,7 +29,7 @@ func TestStopWaitsForEngine(t *testing.T) {
 
 func TestStopWithoutActiveRequest(t *testing.T) {
 	h := newHarness(t, Config{})
-	acts := h.m.Request(h.request(mrcp.MethodStop, "", ""))
+	acts := h.send(h.request(mrcp.MethodStop, "", ""))
 	wantActions(t, summarize(t, acts), "response 1 200 COMPLETE")
 	// §9.10: "If there was no recognition active, then the response MUST
 	// NOT contain an Active-Request-Id-List header field."
@@ -48,7 +48,7 @@ func TestRequestsHeldWhileStopping(t *testing.T) {
 	wantActions(t, h.do(mrcp.MethodStop))           // 5: held
 	wantActions(t, h.in(EngineStopped{RequestID: 1}),
 		"response 2 200 COMPLETE list=1",
-		"response 3 200 IN-PROGRESS", "start 3",
+		"start 3", "response 3 200 IN-PROGRESS",
 		"response 4 200 COMPLETE",
 		"stop 3")
 	wantActions(t, h.in(EngineStopped{RequestID: 3}), "response 5 200 COMPLETE list=3")
@@ -121,8 +121,8 @@ func TestCancelIfQueue(t *testing.T) {
 	wantActions(t, h.in(RecognitionComplete{RequestID: 1}), "drop")
 	wantActions(t, h.in(EngineStopped{RequestID: 1}),
 		"event RECOGNITION-COMPLETE 1 COMPLETE cause=011",
-		"response 2 200 IN-PROGRESS",
-		"start 2")
+		"start 2",
+		"response 2 200 IN-PROGRESS")
 	if id, _ := h.m.Active(); id != 2 {
 		t.Fatalf("active %d", id)
 	}
@@ -248,7 +248,7 @@ func TestStrayEngineEvents(t *testing.T) {
 	if h.m.State() != Recognizing {
 		t.Fatalf("state %v", h.m.State())
 	}
-	acts := h.m.Input(StartOfInput{RequestID: 7})
+	acts := h.input(StartOfInput{RequestID: 7})
 	if d, ok := acts[0].(Drop); !ok || d.Reason == "" || d.Event == nil {
 		t.Fatalf("drop without reason or event: %#v", acts[0])
 	}

@@ -56,11 +56,14 @@ Start-Input-Timers: true
 Confidence-Threshold: 0.5
 Save-Waveform: true`, "session:request1@form-level")
 	acts = m.Request(recognize)
-	wantActions(t, summarize(t, acts), "response 2 200 IN-PROGRESS", "start 2")
+	wantActions(t, summarize(t, acts), "start 2")
+	start := acts[0].(StartRecognition)
+	// The response waits until the engine has the grammars (RFC 6787 §9.9).
+	acts = m.Input(RecognitionStarted{RequestID: 2})
+	wantActions(t, summarize(t, acts), "response 2 200 IN-PROGRESS")
 	if got := string(acts[0].(SendResponse).Message.Marshal()); got != "MRCP/2.0 83 2 200 IN-PROGRESS\r\nChannel-Identifier: 20a54ddb9b9740d6@speechrecog\r\n\r\n" {
 		t.Fatalf("RECOGNIZE response on the wire:\n%q", got)
 	}
-	start := acts[1].(StartRecognition)
 	if !start.InputTimers {
 		t.Error("Start-Input-Timers: true did not start the timers")
 	}
@@ -126,8 +129,9 @@ Channel-Identifier: 201d157ec89a453e@speechrecog
 Content-Id: request1@form-level
 Content-Type: text/uri-list
 Cancel-If-Queue: false`, "builtin:dtmf/digits"))
-	wantActions(t, summarize(t, acts), "response 1 200 IN-PROGRESS", "start 1")
-	start := acts[1].(StartRecognition)
+	wantActions(t, summarize(t, acts), "start 1")
+	start := acts[0].(StartRecognition)
+	wantActions(t, summarize(t, m.Input(RecognitionStarted{RequestID: 1})), "response 1 200 IN-PROGRESS")
 	if len(start.Grammars) != 1 || start.Grammars[0].URI != "builtin:dtmf/digits" || start.Grammars[0].Body != nil {
 		t.Fatalf("grammars %+v", start.Grammars)
 	}

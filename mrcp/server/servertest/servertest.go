@@ -114,10 +114,12 @@ func Start(tb testing.TB, o Options) *Server {
 		ASR:         asrBackend,
 		ResultType:  o.ResultType,
 		WaveformDir: o.WaveformDir,
-		NLU:         o.NLU,
-		DefaultNLU:  o.DefaultNLU,
-		Observe:     backend.Observe,
-		Logger:      log,
+		// As configured by default (recognizer.check_grammars).
+		CheckGrammars: true,
+		NLU:           o.NLU,
+		DefaultNLU:    o.DefaultNLU,
+		Observe:       backend.Observe,
+		Logger:        log,
 	})
 	if err != nil {
 		tb.Fatal(err)
