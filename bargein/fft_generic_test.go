@@ -46,18 +46,4 @@ func TestPowerSpectrumGenericMatchesDFT(t *testing.T) {
 	}
 }
 
-func BenchmarkPowerSpectrumGeneric(b *testing.B) {
-	s := newSignal(8, 1000).quiet(40)
-	var x [fftSize]float32
-	for i := range x {
-		x[i] = float32(s.pcm[i])
-	}
-	var re, im [halfSize]float32
-	var p [numBins]float32
-	b.ReportAllocs()
-	reportCPU(b, func() {
-		for b.Loop() {
-			powerSpectrumGeneric(&x, &re, &im, &p)
-		}
-	})
-}
+func BenchmarkPowerSpectrumGeneric(b *testing.B) { benchSpectrum(b, powerSpectrumGeneric) }
