@@ -17,7 +17,7 @@ import (
 
 // TestSpeechPath runs the end-to-end scenarios of the speech path: real
 // servers on loopback, real audio over RTP, one built-in engine shared by
-// all. Each group has a server of its own on 20 RTP ports of 23600-23899
+// all. Each group has a server of its own on 20 RTP ports of 23600-23859
 // (nlu_e2e_test.go uses 23900-23929) and runs beside the others; the
 // scenarios inside a group run in parallel too, since each streams audio
 // in real time and mostly waits.
@@ -35,6 +35,7 @@ func TestSpeechPath(t *testing.T) {
 		{"dtmf-inband", dtmfInbandTones, servertest.Options{}},
 		{"start-of-input", startOfInputFollowsOnset, servertest.Options{}},
 		{"grammar-failures", grammarFailures, servertest.Options{}},
+		{"grammar-checks", grammarChecks, servertest.Options{}},
 	}
 	for i, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
