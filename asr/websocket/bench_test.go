@@ -214,16 +214,7 @@ func realtimeSessions(b *testing.B, r *Recognizer) {
 				}
 			})
 		}
-		tick := time.NewTicker(20 * time.Millisecond)
-		for range frames {
-			<-tick.C
-			for _, s := range streams {
-				if err := s.Write(frame); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		tick.Stop()
+		writePaced(b, streams, frame, frames)
 		for _, s := range streams {
 			if err := s.Finish(); err != nil {
 				b.Fatal(err)
@@ -236,6 +227,21 @@ func realtimeSessions(b *testing.B, r *Recognizer) {
 	}
 	audio := float64(b.N) * sessions * frames * 0.02
 	b.ReportMetric(float64(processCPU()-cpu0)/1e3/audio, "cpu-µs/session-s")
+}
+
+// writePaced writes frame to every stream n times, one round per 20 ms,
+// at the pace RTP delivers audio.
+func writePaced(b *testing.B, streams []asr.Stream, frame []int16, n int) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for range n {
+		<-tick.C
+		for _, s := range streams {
+			if err := s.Write(frame); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
 
 // BenchmarkStreamFootprint is the memory 100 streams hold: open in the
@@ -259,16 +265,7 @@ func BenchmarkStreamFootprint(b *testing.B) {
 		}
 		// 1 s of audio each at the pace of RTP, then wait for the peer
 		// to have it all: each stream is between two messages.
-		tick := time.NewTicker(20 * time.Millisecond)
-		for range 50 {
-			<-tick.C
-			for _, s := range streams {
-				if err := s.Write(frame); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		tick.Stop()
+		writePaced(b, streams, frame, 50)
 		for _, s := range streams {
 			deadline := time.After(10 * time.Second)
 		wait:
