@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -45,6 +46,17 @@ func New(g prometheus.Gatherer, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("POST /admin/{action}", s.action)
 	return s
+}
+
+// EnableProfiling serves the Go runtime's profiles (net/http/pprof) under
+// /debug/pprof/: CPU, heap, goroutines. They show the process's internals,
+// so they are off unless configured (http.pprof).
+func (s *Server) EnableProfiling() {
+	s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 }
 
 // SetReady installs the readiness check; until then /readyz says not ready.

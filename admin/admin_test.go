@@ -71,3 +71,25 @@ func TestEndpoints(t *testing.T) {
 		t.Fatalf("GET on action %d, want 405", code)
 	}
 }
+
+func TestProfilingIsOptIn(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		s := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+		if on {
+			s.EnableProfiling()
+		}
+		if err := s.Listen("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + s.Addr()
+		code, body := get(t, "GET", base+"/debug/pprof/heap?debug=1")
+		goroutines, _ := get(t, "GET", base+"/debug/pprof/goroutine?debug=1")
+		s.Close(context.Background())
+		switch {
+		case !on && (code != 404 || goroutines != 404):
+			t.Errorf("profiling off: heap %d, goroutine %d; want 404", code, goroutines)
+		case on && (code != 200 || !strings.Contains(body, "heap profile") || goroutines != 200):
+			t.Errorf("profiling on: heap %d %.60q, goroutine %d; want 200 with a heap profile", code, body, goroutines)
+		}
+	}
+}

@@ -51,5 +51,16 @@ func (h *highPass) filter(block *[BlockSamples]int16, out *[BlockSamples]float32
 		x2, x1 = xa, xb
 		y2, y1 = ya, yb
 	}
+	// In digital silence the recursion decays into subnormal numbers and
+	// may cycle there for ever (rounding sustains it), and arithmetic on
+	// subnormals is some forty times slower. Far below the input's own
+	// quantum (1), the state becomes exactly zero, and stays so while the
+	// silence lasts.
+	if max(y1, -y1, y2, -y2) < hpFlush {
+		y1, y2 = 0, 0
+	}
 	h.x1, h.x2, h.y1, h.y2 = x1, x2, y1, y2
 }
+
+// hpFlush is the output level under which the filter state is cleared.
+const hpFlush = 1e-9

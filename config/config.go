@@ -65,6 +65,10 @@ type Recognizer struct {
 	// accepted, so that words it cannot recognise fail DEFINE-GRAMMAR or
 	// RECOGNIZE rather than the recognition.
 	CheckGrammars bool `yaml:"check_grammars"`
+	// KeepAlive is how long a connection to the engine stays open after a
+	// recognition for the next one, when the engine allows it; 0 dials for
+	// every recognition.
+	KeepAlive time.Duration `yaml:"keep_alive"`
 }
 
 // Grammar bounds what grammar URIs the server may fetch.
@@ -118,6 +122,7 @@ type Session struct {
 // HTTP serves /metrics, /healthz and /readyz.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	PProf  bool   `yaml:"pprof"`
 }
 
 // Default returns the configuration used when no file is given. Ports match
@@ -150,6 +155,7 @@ func Default() Config {
 			URL:           "ws://127.0.0.1:2700",
 			ResultType:    "application/nlsml+xml",
 			CheckGrammars: true,
+			KeepAlive:     20 * time.Second,
 		},
 		Grammar: Grammar{
 			FetchSchemes:  []string{"http", "https"},
@@ -221,6 +227,9 @@ func (c *Config) Validate() error {
 	case "application/nlsml+xml", "application/x-nlsml":
 	default:
 		return fmt.Errorf("config: recognizer.result_type %q: want application/nlsml+xml or application/x-nlsml", c.Recognizer.ResultType)
+	}
+	if c.Recognizer.KeepAlive < 0 {
+		return errors.New("config: recognizer.keep_alive must not be negative")
 	}
 	if c.Grammar.FetchMaxBytes <= 0 || c.Grammar.FetchTimeout <= 0 {
 		return errors.New("config: grammar.fetch_timeout and grammar.fetch_max_bytes must be positive")

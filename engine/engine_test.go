@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,11 +24,12 @@ const (
 )
 
 type testEngine struct {
-	url    string
-	srv    *Server
-	pool   *sphinx.Pool
-	cancel context.CancelFunc
-	done   chan error
+	url      string
+	srv      *Server
+	accepted *atomic.Int64 // TCP connections the engine accepted
+	pool     *sphinx.Pool
+	cancel   context.CancelFunc
+	done     chan error
 }
 
 func newPool(t testing.TB, grammar, freeForm int) *sphinx.Pool {
@@ -54,9 +56,24 @@ func startEngine(t testing.TB, opts Options) *testEngine {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &testEngine{url: "ws://" + ln.Addr().String(), srv: srv, pool: opts.Pool, cancel: cancel, done: make(chan error, 1)}
-	go func() { e.done <- srv.Serve(ctx, ln) }()
+	counted := &countingListener{Listener: ln}
+	e.accepted = &counted.n
+	go func() { e.done <- srv.Serve(ctx, counted) }()
 	t.Cleanup(func() { e.stop(t) })
 	return e
+}
+
+type countingListener struct {
+	net.Listener
+	n atomic.Int64
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.n.Add(1)
+	}
+	return c, err
 }
 
 func (e *testEngine) stop(t testing.TB) {
@@ -230,8 +247,7 @@ func TestSequentialSessionsShareOneDecoder(t *testing.T) {
 	audio := map[string][]int16{}
 	confidence := map[string]float64{}
 	for i, turn := range turns {
-		// A session returns its decoder when its connection winds down,
-		// just after the client has the final result.
+		// A session returns its decoder with the final result.
 		waitIdle(t, e.pool, 1)
 		if audio[turn.say] == nil {
 			audio[turn.say] = speechtest.Synthesize(t, turn.say, 8000)
@@ -442,5 +458,62 @@ func TestGoroutinesReturnToBaseline(t *testing.T) {
 	if n > baseline {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines, baseline %d:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// waitActive waits, bounded, until the engine serves n connections.
+func waitActive(t *testing.T, e *testEngine, n int) {
+	t.Helper()
+	for range 500 {
+		if e.srv.Active() == n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("engine serves %d connections after 5s, want %d", e.srv.Active(), n)
+}
+
+// A client that asks (websocket.ReuseHeader) keeps its connection for the
+// next recognition; the decoder goes back to the pool with each final
+// result, not with the connection.
+func TestOneConnectionServesSeveralRecognitions(t *testing.T) {
+	e := startEngine(t, Options{Pool: newPool(t, 1, 0)})
+	client := newClient(t, e.url)
+	yes := speechtest.Synthesize(t, "yes", 8000)
+	digits := speechtest.Synthesize(t, "four two", 8000)
+	for i := range 3 {
+		res, _ := recognize(t, client, asr.Request{SampleRate: 8000, JSGF: yesNoGrammar}, yes)
+		if got := bestText(t, res); got != "yes" {
+			t.Fatalf("round %d: recognised %q, want yes", i, got)
+		}
+		waitIdle(t, e.pool, 1)
+		res, _ = recognize(t, client, asr.Request{SampleRate: 8000, JSGF: digitsGrammar, Partial: true}, digits)
+		if got := bestText(t, res); got != "four two" {
+			t.Fatalf("round %d: recognised %q, want four two", i, got)
+		}
+		waitIdle(t, e.pool, 1)
+	}
+	if n := e.accepted.Load(); n != 1 {
+		t.Fatalf("6 recognitions used %d connections, want 1", n)
+	}
+	waitActive(t, e, 1)
+	client.CloseIdleConnections()
+	waitActive(t, e, 0)
+
+	// Without the header, the engine closes after the final result, as
+	// vosk-server does.
+	plain, err := websocket.New(websocket.Options{URL: e.url, MaxIdle: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		res, _ := recognize(t, plain, asr.Request{SampleRate: 8000, JSGF: yesNoGrammar}, yes)
+		if got := bestText(t, res); got != "yes" {
+			t.Fatalf("recognised %q, want yes", got)
+		}
+		waitActive(t, e, 0)
+	}
+	if n := e.accepted.Load(); n != 3 {
+		t.Fatalf("%d connections in all, want 3", n)
 	}
 }

@@ -1,6 +1,7 @@
 // Package engine is the server side of the vosk-server websocket protocol,
 // backed by pocketsphinx: what `mrcpd engine` runs. One goroutine serves
-// each connection and owns its decoder for the connection's life.
+// each connection and holds a decoder from a recognition's config to its
+// final result.
 package engine
 
 import (
@@ -17,6 +18,7 @@ import (
 	gws "github.com/gorilla/websocket"
 
 	"github.com/mrcpd/mrcpd/asr/sphinx"
+	"github.com/mrcpd/mrcpd/asr/websocket"
 )
 
 // Defaults of Options.
@@ -29,10 +31,12 @@ const (
 type Options struct {
 	// Pool supplies the decoders; required.
 	Pool *sphinx.Pool
-	// MaxSessions bounds concurrent connections; more are refused with
-	// HTTP 503 before the websocket upgrade.
+	// MaxSessions bounds concurrent connections, idle ones kept by clients
+	// for their next recognition included; more are refused with HTTP 503
+	// before the websocket upgrade.
 	MaxSessions int
-	// IdleTimeout bounds the wait for the client's next message.
+	// IdleTimeout bounds the wait for the client's next message, also
+	// between two recognitions on one connection.
 	IdleTimeout time.Duration
 	// MaxAudio bounds one utterance (sphinx.DefaultMaxAudio when zero).
 	MaxAudio time.Duration
@@ -97,7 +101,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.active.Add(-1)
-	conn, err := s.upgrader.Upgrade(w, r, nil)
+	// A client that asks may keep the connection for more recognitions
+	// (websocket.ReuseHeader); the idle timeout still bounds the wait
+	// between two.
+	var answer http.Header
+	reuse := r.Header.Get(websocket.ReuseHeader) == "1"
+	if reuse {
+		answer = http.Header{websocket.ReuseHeader: {"1"}}
+	}
+	conn, err := s.upgrader.Upgrade(w, r, answer)
 	if err != nil {
 		s.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return
@@ -109,9 +121,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.untrack(conn)
 	sess := &session{
-		srv:  s,
-		conn: conn,
-		log:  s.log.With("session", s.nextID.Add(1), "remote", r.RemoteAddr),
+		srv:   s,
+		conn:  conn,
+		reuse: reuse,
+		log:   s.log.With("session", s.nextID.Add(1), "remote", r.RemoteAddr),
 	}
 	sess.run()
 }

@@ -17,11 +17,13 @@ import (
 // defaultSampleRate is vosk-server's default when the config gives none.
 const defaultSampleRate = 8000
 
-// session serves one connection: a config, audio, the end of audio.
+// session serves one connection: a config, audio, the end of audio; and
+// again, when the client asked to reuse the connection.
 type session struct {
-	srv  *Server
-	conn *gws.Conn
-	log  *slog.Logger
+	srv   *Server
+	conn  *gws.Conn
+	log   *slog.Logger
+	reuse bool
 
 	cfg     websocket.Config
 	utt     *sphinx.Utterance
@@ -42,8 +44,7 @@ func badRequest(msg string) error {
 }
 
 func (ss *session) run() {
-	ss.started = time.Now()
-	ss.cfg = websocket.Config{SampleRate: defaultSampleRate, Words: true}
+	ss.reset()
 	ss.conn.SetReadLimit(websocket.MaxMessageSize)
 	defer func() {
 		if ss.utt != nil {
@@ -63,9 +64,23 @@ func (ss *session) run() {
 			return
 		}
 		if done {
-			return
+			if !ss.reuse {
+				return
+			}
+			ss.reset()
 		}
 	}
+}
+
+// reset readies the session for a recognition: the decoder of the last one
+// goes back to the pool at once, not when the connection closes.
+func (ss *session) reset() {
+	if ss.utt != nil {
+		ss.utt.Close()
+		ss.utt = nil
+	}
+	ss.started = time.Now()
+	ss.cfg = websocket.Config{SampleRate: defaultSampleRate, Words: true}
 }
 
 func (ss *session) handle(kind int, data []byte) (done bool, err error) {
@@ -172,8 +187,10 @@ func (ss *session) finish() error {
 	}
 	ss.log.Info("utterance decoded", "audio", audio, "final_pass", took, "text", best,
 		"session_time", time.Since(ss.started))
-	_ = ss.conn.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""),
-		time.Now().Add(time.Second))
+	if !ss.reuse {
+		_ = ss.conn.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""),
+			time.Now().Add(time.Second))
+	}
 	return nil
 }
 

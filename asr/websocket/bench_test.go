@@ -115,6 +115,17 @@ func BenchmarkStart(b *testing.B) {
 // the final result, Close.
 func BenchmarkRecognition(b *testing.B) { perChunk(b, recognitions) }
 
+// BenchmarkRecognitionReused is BenchmarkRecognition against a server that
+// keeps the connection for the next recognition (ReuseHeader): no dial.
+func BenchmarkRecognitionReused(b *testing.B) {
+	r := benchRecognizer(b, startPeerProcess(b)+"/reuse", 0)
+	defer r.Close()
+	recognitions(b, r)
+	if r.idle.len() != 1 {
+		b.Fatalf("%d idle connections after the run, want 1", r.idle.len())
+	}
+}
+
 func recognitions(b *testing.B, r *Recognizer) {
 	frame := make([]int16, frameSamples)
 	b.ReportAllocs()

@@ -84,8 +84,8 @@ func startPeerProcess(tb testing.TB) string {
 
 // runPeerProcess serves the vosk protocol on loopback like vosk-server:
 // one answer per audio message, the final result for the end of audio.
-// A partial is the number of audio bytes received when the URL path is
-// /count; otherwise it grows by one word per 8000 bytes (0.5 s at 8 kHz).
+// A partial is the number of audio bytes received (since the config) when
+// the URL path is /count; otherwise it grows by one word per 8000 bytes (0.5 s at 8 kHz).
 func runPeerProcess() int {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,7 +99,13 @@ func runPeerProcess() int {
 	}()
 	up := gws.Upgrader{ReadBufferSize: 8192, WriteBufferSize: 4096}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
+		// On /reuse it serves several recognitions per connection when
+		// asked, as mrcpd's engine does.
+		var answer http.Header
+		if r.URL.Path == "/reuse" && r.Header.Get(ReuseHeader) == "1" {
+			answer = http.Header{ReuseHeader: {"1"}}
+		}
+		c, err := up.Upgrade(w, r, answer)
 		if err != nil {
 			return
 		}
@@ -125,6 +131,7 @@ func runPeerProcess() int {
 				}
 				reply = append(reply, `"}`...)
 			case strings.Contains(string(data), `"config"`):
+				received = 0
 				continue
 			default:
 				reply = append(reply, `{"result" : [{"conf" : 0.9, "end" : 0.5, "start" : 0.1, "word" : "one"},`+

@@ -22,6 +22,15 @@ import (
 // this exact text, spaces included.
 const EOFMessage = `{"eof" : 1}`
 
+// ReuseHeader is an mrcpd extension of the protocol. A client that sends
+// it with the value "1" in the websocket handshake asks the server to keep
+// the connection open after the final result; a server that agrees sends
+// it back with the same value. The connection then serves recognition
+// after recognition, each one as on a new connection (a config, audio, the
+// end of audio), and either side may close it between two. vosk-server
+// does not answer it and closes after the final result, as it always does.
+const ReuseHeader = "Mrcpd-Reuse"
+
 // MaxMessageSize bounds one text message of the protocol, in both directions.
 const MaxMessageSize = 1 << 20
 

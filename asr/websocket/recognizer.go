@@ -8,13 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
 	gws "github.com/gorilla/websocket"
 
 	"github.com/mrcpd/mrcpd/asr"
+	"github.com/mrcpd/mrcpd/internal/rawtcp"
 )
 
 // Defaults of Options.
@@ -25,6 +29,8 @@ const (
 	DefaultReplyTimeout = 10 * time.Second
 	DefaultBuffer       = 5 * time.Second
 	DefaultChunk        = 100 * time.Millisecond
+	DefaultMaxIdle      = 32
+	DefaultKeepAlive    = 20 * time.Second
 )
 
 // Sizes of a connection's buffers. Answers are small JSON (a larger one
@@ -55,16 +61,28 @@ type Options struct {
 	// Chunk is the audio sent in one message (20ms to 1s). Every message
 	// costs a send, an answer and its parsing on both sides: a longer
 	// chunk saves CPU, a shorter one brings partial results sooner.
-	Chunk  time.Duration
-	Logger *slog.Logger
+	Chunk time.Duration
+	// MaxIdle is how many connections to the server are kept open between
+	// recognitions when the server agrees to serve several recognitions on
+	// one (ReuseHeader; mrcpd's engine does, vosk-server does not);
+	// negative keeps none and dials for every recognition.
+	MaxIdle int
+	// KeepAlive is how long an idle connection is kept. It must stay below
+	// the server's idle timeout (30s for mrcpd's engine); negative keeps
+	// none.
+	KeepAlive time.Duration
+	Logger    *slog.Logger
 }
 
-// Recognizer opens one websocket connection per recognition. Safe for
-// concurrent use.
+// Recognizer runs each recognition on a websocket connection of its own:
+// a new one, or one a finished recognition left open when the server allows
+// that. Safe for concurrent use; Close drops the idle connections.
 type Recognizer struct {
 	opts   Options
 	dialer gws.Dialer
 	log    *slog.Logger
+	idle   idleConns
+	header http.Header // the handshake's request header
 
 	audio     audioPool // the streams' pending audio
 	writeBufs sync.Pool // the connections' write buffers (gws.BufferPool)
@@ -95,6 +113,10 @@ func New(opts Options) (*Recognizer, error) {
 	def(&opts.ReplyTimeout, DefaultReplyTimeout)
 	def(&opts.Buffer, DefaultBuffer)
 	def(&opts.Chunk, DefaultChunk)
+	def(&opts.KeepAlive, DefaultKeepAlive)
+	if opts.MaxIdle == 0 {
+		opts.MaxIdle = DefaultMaxIdle
+	}
 	if opts.DialTimeout < 0 || opts.WriteTimeout < 0 || opts.ReplyTimeout < 0 || opts.Buffer < 200*time.Millisecond {
 		return nil, errors.New("websocket: timeouts must be positive and the buffer at least 200ms")
 	}
@@ -104,19 +126,24 @@ func New(opts Options) (*Recognizer, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Recognizer{opts: opts, log: opts.Logger}
+	r := &Recognizer{opts: opts, log: opts.Logger, idle: idleConns{max: opts.MaxIdle, keepAlive: opts.KeepAlive}}
+	if r.idle.enabled() {
+		r.header = http.Header{ReuseHeader: {"1"}}
+	}
 	// Start bounds the handshake with DialTimeout already.
 	r.dialer = gws.Dialer{
 		ReadBufferSize:  connReadBuffer,
 		WriteBufferSize: max(connMinWriteBuffer, int(opts.Chunk.Seconds()*connWriteRate)*2),
 		WriteBufferPool: &r.writeBufs,
+		NetDialContext:  dialRaw,
 	}
 	return r, nil
 }
 
 // NewFactory returns the registry factory of the "websocket" backend.
-// Settings: url, dial_timeout, write_timeout, reply_timeout, buffer, chunk
-// (durations in Go syntax, e.g. "5s").
+// Settings: url, dial_timeout, write_timeout, reply_timeout, buffer, chunk,
+// keep_alive (durations in Go syntax, e.g. "5s"; a keep_alive of 0 dials
+// for every recognition), max_idle (a count).
 func NewFactory(logger *slog.Logger) asr.Factory {
 	return func(settings map[string]string) (asr.Recognizer, error) {
 		opts := Options{URL: settings["url"], Logger: logger}
@@ -126,6 +153,7 @@ func NewFactory(logger *slog.Logger) asr.Factory {
 			"reply_timeout": &opts.ReplyTimeout,
 			"buffer":        &opts.Buffer,
 			"chunk":         &opts.Chunk,
+			"keep_alive":    &opts.KeepAlive,
 		} {
 			v, ok := settings[key]
 			if !ok {
@@ -137,9 +165,20 @@ func NewFactory(logger *slog.Logger) asr.Factory {
 			}
 			*dst = d
 		}
+		if opts.KeepAlive == 0 && settings["keep_alive"] != "" {
+			// A configured 0 means no reuse; the zero Option means the default.
+			opts.KeepAlive = -1
+		}
+		if v, ok := settings["max_idle"]; ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("websocket: setting max_idle: %w", err)
+			}
+			opts.MaxIdle = n
+		}
 		for key := range settings {
 			switch key {
-			case "url", "dial_timeout", "write_timeout", "reply_timeout", "buffer", "chunk":
+			case "url", "dial_timeout", "write_timeout", "reply_timeout", "buffer", "chunk", "keep_alive", "max_idle":
 			default:
 				return nil, fmt.Errorf("websocket: unknown setting %q", key)
 			}
@@ -151,8 +190,9 @@ func NewFactory(logger *slog.Logger) asr.Factory {
 // Name is the backend name used in configuration.
 func (r *Recognizer) Name() string { return "websocket" }
 
-// Start connects, sends the config message and returns the stream. ctx
-// bounds the connection attempt and, once connected, the whole recognition.
+// Start sends the config message on an idle connection, or on a new one,
+// and returns the stream. ctx bounds the connection attempt and, once
+// connected, the whole recognition.
 func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, error) {
 	if req.SampleRate == 0 {
 		req.SampleRate = 8000
@@ -163,17 +203,6 @@ func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, er
 	if req.NBest < 1 {
 		req.NBest = 1
 	}
-	dialCtx, cancel := context.WithTimeout(ctx, r.opts.DialTimeout)
-	defer cancel()
-	conn, resp, err := r.dialer.DialContext(dialCtx, r.opts.URL, nil)
-	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("websocket: %s refused the connection: %s", r.opts.URL, resp.Status)
-		}
-		return nil, fmt.Errorf("websocket: connecting to %s: %w", r.opts.URL, err)
-	}
-	conn.SetReadLimit(MaxMessageSize)
-
 	partial := req.Partial
 	cfg := ConfigMessage{Config: Config{
 		SampleRate:     float64(req.SampleRate),
@@ -185,13 +214,69 @@ func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, er
 	if req.NBest > 1 {
 		cfg.Config.MaxAlternatives = req.NBest
 	}
-	_ = conn.SetWriteDeadline(time.Now().Add(r.opts.WriteTimeout))
-	if err := conn.WriteJSON(cfg); err != nil {
+	// An idle connection the server closed a moment ago fails here at the
+	// latest, before anything of this recognition is lost: dial instead.
+	if conn := r.idle.get(); conn != nil {
+		if err := r.sendConfig(conn, &cfg); err == nil {
+			r.log.Debug("asr stream started on an idle connection", "url", r.opts.URL)
+			return newStream(ctx, r, conn, req, true), nil
+		}
+		conn.Close()
+	}
+	conn, reusable, err := r.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.sendConfig(conn, &cfg); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("websocket: sending config: %w", err)
 	}
-	s := newStream(ctx, r, conn, req)
+	s := newStream(ctx, r, conn, req, reusable)
 	r.log.Debug("asr stream started", "url", r.opts.URL, "rate", req.SampleRate,
-		"grammar", req.JSGF != "", "phrases", len(req.Phrases), "nbest", req.NBest)
+		"grammar", req.JSGF != "", "phrases", len(req.Phrases), "nbest", req.NBest, "reusable", reusable)
 	return s, nil
+}
+
+// dial opens a connection and reports whether the server agreed to reuse.
+func (r *Recognizer) dial(ctx context.Context) (*gws.Conn, bool, error) {
+	dialCtx, cancel := context.WithTimeout(ctx, r.opts.DialTimeout)
+	defer cancel()
+	conn, resp, err := r.dialer.DialContext(dialCtx, r.opts.URL, r.header)
+	if err != nil {
+		if resp != nil {
+			return nil, false, fmt.Errorf("websocket: %s refused the connection: %s", r.opts.URL, resp.Status)
+		}
+		return nil, false, fmt.Errorf("websocket: connecting to %s: %w", r.opts.URL, err)
+	}
+	conn.SetReadLimit(MaxMessageSize)
+	reusable := r.idle.enabled() && resp.Header.Get(ReuseHeader) == "1"
+	return conn, reusable, nil
+}
+
+func (r *Recognizer) sendConfig(conn *gws.Conn, cfg *ConfigMessage) error {
+	_ = conn.SetWriteDeadline(time.Now().Add(r.opts.WriteTimeout))
+	return conn.WriteJSON(cfg)
+}
+
+// CloseIdleConnections closes the connections kept for reuse; later ones
+// are kept again.
+func (r *Recognizer) CloseIdleConnections() { r.idle.drop() }
+
+// Close closes the idle connections and keeps no more: the recognitions
+// under way finish on theirs.
+func (r *Recognizer) Close() error {
+	r.idle.close()
+	return nil
+}
+
+// dialRaw connects with a connection whose reads and writes are raw system
+// calls (package rawtcp): a stream sends and reads a message per chunk of
+// audio, and each ordinary system call would wake the runtime's sysmon.
+func dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return rawtcp.Wrap(c), nil
 }

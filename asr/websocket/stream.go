@@ -52,6 +52,12 @@ type stream struct {
 	// conn is cleared by the reader once every sender has returned;
 	// shutdown reads it inside stopOnce, which release passes first.
 	conn *gws.Conn
+	// reusable: the server keeps the connection open after the final
+	// result. kept: the stream ended cleanly and the reader hands the
+	// connection back to the Recognizer instead of closing it (set inside
+	// stopOnce, read by the reader).
+	reusable bool
+	kept     bool
 
 	mu       sync.Mutex
 	pending  *audioBuf // audio not yet taken by a sender; nil once released
@@ -81,13 +87,14 @@ type stream struct {
 	closeOnce sync.Once
 }
 
-func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Request) *stream {
+func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Request, reusable bool) *stream {
 	chunk := int(r.opts.Chunk.Seconds()*float64(req.SampleRate)) * 2
 	limit := int(r.opts.Buffer.Seconds()*float64(req.SampleRate)) * 2
 	s := &stream{
 		r:          r,
 		req:        req,
 		conn:       conn,
+		reusable:   reusable,
 		chunkBytes: chunk,
 		limit:      max(limit, 2*chunk),
 		stop:       make(chan struct{}),
@@ -196,11 +203,29 @@ func (s *stream) shutdown() {
 	})
 }
 
-// release waits for the sender, then returns the buffers and drops the
-// connection and the context, so that a stream its caller still holds
-// keeps only its Results. The reader calls it on its way out: stopCtx is
-// set after the context's callback may already run, but before the reader
-// starts.
+// keep ends the stream without closing the connection, when the server
+// serves more recognitions on it and nothing went wrong; it reports whether
+// the connection is now the reader's to hand back. A failure or Close that
+// came first has closed it already.
+func (s *stream) keep() bool {
+	if !s.reusable {
+		return false
+	}
+	if s.sendError() != nil {
+		return false
+	}
+	s.stopOnce.Do(func() {
+		close(s.stop)
+		s.kept = true
+	})
+	return s.kept
+}
+
+// release waits for the sender, then returns the buffers and drops (or
+// hands back) the connection and the context, so that a stream its caller
+// still holds keeps only its Results. The reader calls it on its way out:
+// stopCtx is set after the context's callback may already run, but before
+// the reader starts.
 func (s *stream) release() {
 	s.shutdown()
 	s.mu.Lock()
@@ -213,6 +238,11 @@ func (s *stream) release() {
 	s.r.audio.put(s.spare)
 	s.pending, s.spare = nil, nil
 	s.mu.Unlock()
+	if s.kept {
+		// Nothing is owed on it: the final result answered the last message.
+		_ = s.conn.SetReadDeadline(time.Time{})
+		s.r.idle.put(s.conn)
+	}
 	s.conn = nil
 }
 
@@ -353,6 +383,13 @@ func (s *stream) writeFailed(err error) {
 	s.acct.Unlock()
 }
 
+// sendError is the first failed send, if any.
+func (s *stream) sendError() error {
+	s.acct.Lock()
+	defer s.acct.Unlock()
+	return s.writeErr
+}
+
 // answered counts one reply and reports whether it answers the end of audio.
 func (s *stream) answered() bool {
 	s.acct.Lock()
@@ -487,10 +524,7 @@ func (s *stream) readError(err error) error {
 	if f != nil {
 		return f
 	}
-	s.acct.Lock()
-	werr := s.writeErr
-	s.acct.Unlock()
-	if werr != nil {
+	if werr := s.sendError(); werr != nil {
 		return werr
 	}
 	var ce *gws.CloseError
@@ -520,10 +554,12 @@ func (s *stream) report(err error) {
 }
 
 func (s *stream) deliverFinal(alts []asr.Alternative) {
-	// The exchange is over: close politely, then drop the connection.
-	_ = s.conn.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""),
-		time.Now().Add(s.r.opts.WriteTimeout))
-	s.shutdown()
+	if !s.keep() {
+		// The exchange is over: close politely, then drop the connection.
+		_ = s.conn.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""),
+			time.Now().Add(s.r.opts.WriteTimeout))
+		s.shutdown()
+	}
 	select {
 	case s.results <- asr.Result{Final: true, Alternatives: alts}:
 	case <-s.closedCh:

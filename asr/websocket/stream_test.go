@@ -37,6 +37,14 @@ type voskPeer struct {
 	// after runs once the reply to message n has been sent; it may close
 	// the connection.
 	after func(n int, c *gws.Conn)
+	// reuse: agree to serve several recognitions on a connection when the
+	// client asks (ReuseHeader), as mrcpd's engine does; message numbers
+	// then start again at 1 with each config.
+	reuse bool
+
+	accepted int      // connections upgraded
+	asked    []string // each handshake's ReuseHeader value
+	configs  int      // config messages received
 }
 
 func startPeer(t *testing.T, p *voskPeer) *voskPeer {
@@ -55,7 +63,15 @@ func startPeer(t *testing.T, p *voskPeer) *voskPeer {
 		closed bool
 	)
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
+		var answer http.Header
+		p.mu.Lock()
+		p.accepted++
+		p.asked = append(p.asked, r.Header.Get(ReuseHeader))
+		if p.reuse && r.Header.Get(ReuseHeader) == "1" {
+			answer = http.Header{ReuseHeader: {"1"}}
+		}
+		p.mu.Unlock()
+		c, err := up.Upgrade(w, r, answer)
 		if err != nil {
 			return
 		}
@@ -83,6 +99,10 @@ func startPeer(t *testing.T, p *voskPeer) *voskPeer {
 			p.mu.Lock()
 			if kind == gws.TextMessage && strings.Contains(string(data), `"config"`) {
 				p.config = data
+				p.configs++
+				if p.reuse {
+					n = 0
+				}
 				p.mu.Unlock()
 				if p.configReply != nil {
 					if err := c.WriteMessage(gws.TextMessage, p.configReply); err != nil {
@@ -610,5 +630,21 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	if _, err := f(map[string]string{"bogus": "1"}); err == nil {
 		t.Error("unknown setting accepted")
+	}
+	if _, err := f(map[string]string{"max_idle": "many"}); err == nil {
+		t.Error("bad max_idle accepted")
+	}
+	for settings, reuse := range map[[2]string]bool{
+		{"20s", "8"}:  true,
+		{"0s", "8"}:   false, // as config's recognizer.keep_alive: 0 turns reuse off
+		{"20s", "-1"}: false,
+	} {
+		r, err := f(map[string]string{"keep_alive": settings[0], "max_idle": settings[1]})
+		if err != nil {
+			t.Fatalf("%v: %v", settings, err)
+		}
+		if got := r.(*Recognizer).idle.enabled(); got != reuse {
+			t.Errorf("keep_alive %s, max_idle %s: reuse %v, want %v", settings[0], settings[1], got, reuse)
+		}
 	}
 }

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 
@@ -23,6 +24,7 @@ import (
 )
 
 type backends struct {
+	asr     asr.Recognizer
 	speech  server.SpeechPath
 	metrics *server.BackendMetrics
 	models  *nlu.Store
@@ -46,7 +48,8 @@ func newBackends(cfg config.Config, log *slog.Logger, reg prometheus.Registerer)
 			return nil, fmt.Errorf("nlu model %s: %w", name, err)
 		}
 	}
-	engine, err := asrRegistry(log).New(cfg.Recognizer.Backend, map[string]string{"url": cfg.Recognizer.URL})
+	settings := map[string]string{"url": cfg.Recognizer.URL, "keep_alive": cfg.Recognizer.KeepAlive.String()}
+	engine, err := asrRegistry(log).New(cfg.Recognizer.Backend, settings)
 	if err != nil {
 		return nil, fmt.Errorf("recognizer.backend: %w", err)
 	}
@@ -64,7 +67,7 @@ func newBackends(cfg config.Config, log *slog.Logger, reg prometheus.Registerer)
 	if err != nil {
 		return nil, err
 	}
-	b.speech = speech
+	b.asr, b.speech = engine, speech
 	log.Info("recogniser", "backend", cfg.Recognizer.Backend, "url", cfg.Recognizer.URL)
 	return b, nil
 }
@@ -99,7 +102,13 @@ func (b *backends) reload() error {
 	return b.models.Reload()
 }
 
-func (b *backends) Close() {}
+// Close releases what the backends hold between calls (the websocket
+// backend's idle connections), once the server has stopped.
+func (b *backends) Close() {
+	if c, ok := b.asr.(io.Closer); ok {
+		_ = c.Close()
+	}
+}
 
 func must(err error) {
 	if err != nil {

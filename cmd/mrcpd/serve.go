@@ -161,6 +161,9 @@ func serve(ctx context.Context, cfg config.Config) error {
 	var adm *admin.Server
 	if cfg.HTTP.Listen != "" {
 		adm = admin.New(reg, log)
+		if cfg.HTTP.PProf {
+			adm.EnableProfiling()
+		}
 		backends.registerAdmin(adm)
 		if err := adm.Listen(cfg.HTTP.Listen); err != nil {
 			return err

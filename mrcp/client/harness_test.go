@@ -66,13 +66,15 @@ func quietGoroutines(t *testing.T) int {
 }
 
 // settle waits until the server has no session, all its RTP ports are free
-// and the process is back to at most baseline goroutines. The bound leaves
+// and the process is back to at most baseline goroutines, once the engine
+// connections kept for the next recognition are closed. The bound leaves
 // room for the server's SIP transaction after a refused INVITE, which
 // absorbs ACK retransmissions for T4 = 5 s (RFC 3261 §17.2.1, Timer I).
 func settle(t *testing.T, srv *servertest.Server, freePorts, baseline int) {
 	t.Helper()
 	deadline := time.Now().Add(8 * time.Second)
 	for {
+		srv.CloseIdleEngineConnections()
 		n, free, g := srv.SessionCount(), srv.FreePorts(), runtime.NumGoroutine()
 		if n == 0 && free == freePorts && g <= baseline {
 			return

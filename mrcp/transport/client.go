@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/mrcpd/mrcpd/internal/rawtcp"
 	"github.com/mrcpd/mrcpd/mrcp"
 )
 
@@ -41,6 +42,7 @@ func Dial(ctx context.Context, addr string, opts Options) (*ClientConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
 	}
+	nc = rawtcp.Wrap(nc)
 	c := &ClientConn{
 		w:    wire{nc: nc, writeTimeout: opts.WriteTimeout, metrics: opts.Metrics},
 		opts: opts,

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mrcpd/mrcpd/internal/rawtcp"
 	"github.com/mrcpd/mrcpd/mrcp"
 )
 
@@ -185,6 +186,7 @@ func (s *Server) acceptLoop() {
 			// one request/response at a time per channel).
 			tcp.SetNoDelay(true)
 		}
+		nc = rawtcp.Wrap(nc)
 		c := &Conn{server: s, w: wire{nc: nc, writeTimeout: s.opts.WriteTimeout, metrics: s.metrics}}
 		s.mu.Lock()
 		if s.closed {

@@ -55,7 +55,13 @@ type Server struct {
 	*server.Server
 	EngineURL string
 	Metrics   *prometheus.Registry
+	asr       *websocket.Recognizer
 }
+
+// CloseIdleEngineConnections closes the engine connections the speech path
+// keeps between recognitions, and so the engine goroutines serving them,
+// for tests that count the process's goroutines.
+func (s *Server) CloseIdleEngineConnections() { s.asr.CloseIdleConnections() }
 
 // StartEngine serves the built-in recogniser on 127.0.0.1 until the test
 // ends and returns its websocket URL.
@@ -110,6 +116,8 @@ func Start(tb testing.TB, o Options) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// After the server's own cleanup (registered below, run first).
+	tb.Cleanup(func() { asrBackend.Close() })
 	speech, err := recognizer.New(recognizer.Options{
 		ASR:         asrBackend,
 		ResultType:  o.ResultType,
@@ -150,7 +158,7 @@ func Start(tb testing.TB, o Options) *Server {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close() })
-	return &Server{Server: srv, EngineURL: o.EngineURL, Metrics: reg}
+	return &Server{Server: srv, EngineURL: o.EngineURL, Metrics: reg, asr: asrBackend}
 }
 
 func logger(l *slog.Logger) *slog.Logger {

@@ -1,0 +1,109 @@
+package websocket
+
+import (
+	"sync"
+	"time"
+
+	gws "github.com/gorilla/websocket"
+
+	"github.com/mrcpd/mrcpd/internal/rawtcp"
+)
+
+// idleConns keeps the connections of finished recognitions whose server
+// agreed to serve more on them (ReuseHeader), so that the next recognition
+// does not dial: a dial and handshake cost more server CPU than the rest of
+// a short recognition's messages together (docs/performance-load.md).
+//
+// Nothing watches an idle connection, so it costs no goroutine: it is
+// checked when taken (younger than keepAlive, still open, nothing unread),
+// and the expired ones are closed whenever one is put back. keepAlive is
+// kept below the server's own idle timeout, so the server seldom closes a
+// connection the client might take at the same moment.
+type idleConns struct {
+	max       int
+	keepAlive time.Duration
+
+	mu     sync.Mutex
+	conns  []idleConn // oldest first
+	closed bool
+}
+
+type idleConn struct {
+	c     *gws.Conn
+	since time.Time
+}
+
+// enabled reports whether connections are offered for reuse at all.
+func (p *idleConns) enabled() bool { return p.max > 0 && p.keepAlive > 0 }
+
+// get returns the most recently used connection that is still good, or
+// nil; the ones it finds broken or too old it closes.
+func (p *idleConns) get() *gws.Conn {
+	for {
+		p.mu.Lock()
+		n := len(p.conns)
+		if n == 0 {
+			p.mu.Unlock()
+			return nil
+		}
+		ic := p.conns[n-1]
+		p.conns[n-1] = idleConn{}
+		p.conns = p.conns[:n-1]
+		p.mu.Unlock()
+		if time.Since(ic.since) < p.keepAlive && rawtcp.Idle(ic.c.NetConn()) {
+			return ic.c
+		}
+		ic.c.Close()
+	}
+}
+
+// put keeps c for another recognition, unless the pool is full or closed.
+func (p *idleConns) put(c *gws.Conn) {
+	now := time.Now()
+	var drop []*gws.Conn
+	p.mu.Lock()
+	expired := 0
+	for expired < len(p.conns) && now.Sub(p.conns[expired].since) >= p.keepAlive {
+		drop = append(drop, p.conns[expired].c)
+		expired++
+	}
+	if expired > 0 {
+		rest := copy(p.conns, p.conns[expired:])
+		clear(p.conns[rest:])
+		p.conns = p.conns[:rest]
+	}
+	if p.closed || len(p.conns) >= p.max {
+		drop = append(drop, c)
+	} else {
+		p.conns = append(p.conns, idleConn{c: c, since: now})
+	}
+	p.mu.Unlock()
+	for _, c := range drop {
+		c.Close()
+	}
+}
+
+// len is the number of idle connections held.
+func (p *idleConns) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.conns)
+}
+
+// drop closes the idle connections.
+func (p *idleConns) drop() { p.shut(false) }
+
+// close closes the idle connections; later ones are closed as they come
+// back.
+func (p *idleConns) close() { p.shut(true) }
+
+func (p *idleConns) shut(final bool) {
+	p.mu.Lock()
+	conns := p.conns
+	p.conns = nil
+	p.closed = p.closed || final
+	p.mu.Unlock()
+	for _, ic := range conns {
+		ic.c.Close()
+	}
+}

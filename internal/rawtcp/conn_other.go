@@ -1,0 +1,12 @@
+//go:build !linux
+
+package rawtcp
+
+import "net"
+
+// Wrap returns c: raw system calls are used on Linux only.
+func Wrap(c net.Conn) net.Conn { return c }
+
+// Idle reports false: without a way to look at the socket, no connection is
+// known to be reusable.
+func Idle(net.Conn) bool { return false }
