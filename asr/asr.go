@@ -42,6 +42,14 @@ type Request struct {
 	NBest int
 	// Partial asks for partial hypotheses as well as the final one.
 	Partial bool
+	// OnResult, when set, receives the results instead of Results: each
+	// partial, then the final Result (or the one with Err), in order, on
+	// the backend's own goroutine. A caller that acts on every result so
+	// needs no goroutine of its own and no hand-off per result. It must
+	// return promptly and must not call the stream's Close, which waits for
+	// that goroutine. Results then only closes when the stream ends; once
+	// Close has returned, nothing more is delivered.
+	OnResult func(Result)
 }
 
 // Stream is one recognition in progress.
@@ -53,7 +61,7 @@ type Stream interface {
 	// Finish marks the end of audio; the final Result follows.
 	Finish() error
 	// Results delivers partial results, then exactly one final Result (or one
-	// with Err set), then is closed.
+	// with Err set), then is closed (see Request.OnResult).
 	Results() <-chan Result
 	// Close cancels the recognition and releases its resources. Safe to call
 	// more than once and after the final Result.

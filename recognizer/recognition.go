@@ -76,6 +76,12 @@ type recognition struct {
 	wave         []int16
 	stopReported bool
 
+	// The engine stream's goroutine (onEngineResult); engineStart is set
+	// before the stream starts.
+	engineStart time.Time
+	engineSeq   uint32
+	lastPartial string
+
 	// Shared.
 	ready     atomic.Pointer[streamRef]
 	partial   atomic.Uint32 // sequence<<8 | bargein.Match
@@ -252,7 +258,9 @@ func (rec *recognition) dropSpeech() {
 	if rec.asrStarted {
 		rec.abandoned.Store(true)
 		if ref := rec.ready.Load(); ref != nil {
-			ref.s.Close()
+			// Close waits for the stream's goroutine, which may be inside
+			// onEngineResult: not on the media goroutine.
+			go ref.s.Close()
 		}
 	}
 	rec.streaming = false
@@ -408,57 +416,61 @@ func (rec *recognition) engineFailed(err error) {
 	rec.complete(recog.RecognitionComplete{Cause: mrcp.CauseRecognizerError, Reason: err.Error()})
 }
 
-// startEngine opens the engine stream and reads its results (one goroutine
-// for the life of the stream).
+// startEngine opens the engine stream off the media goroutine. The
+// results arrive on the stream's own goroutine (onEngineResult), so a
+// recognition holds no goroutine of its own once the stream is open.
 func (rec *recognition) startEngine() {
 	rec.asrStarted = true
 	req := rec.r.asrRequest(rec.all, rec.p, rec.rate)
+	req.OnResult = rec.onEngineResult
 	go func() {
-		start := time.Now()
+		// Written before Start, which starts the goroutine that reads it.
+		rec.engineStart = time.Now()
 		s, err := rec.r.opts.ASR.Start(rec.ctx, req)
-		rec.r.observe("start", start, err)
+		rec.r.observe("start", rec.engineStart, err)
 		if err != nil {
 			if rec.ctx.Err() == nil {
 				rec.engineFailed(err)
 			}
 			return
 		}
-		defer s.Close()
 		rec.ready.Store(&streamRef{s: s})
-		var seq uint32
-		var lastPartial string
-		for res := range s.Results() {
-			if rec.abandoned.Load() {
-				return
-			}
-			if res.Err != nil {
-				rec.r.observe("recognize", start, res.Err)
-				if rec.ctx.Err() == nil {
-					rec.engineFailed(res.Err)
-				}
-				return
-			}
-			if !res.Final {
-				if len(res.Alternatives) > 0 {
-					seq++
-					text := res.Alternatives[0].Text
-					sel := grammar.Select(rec.voice.list, text, false)
-					rec.partial.Store(seq<<8 | uint32(matchOf(sel)))
-					if rec.p.intermediate && text != lastPartial && rec.req.Intermediate != nil {
-						lastPartial = text
-						rec.sendIntermediate(text, res.Alternatives[0].Confidence)
-					}
-				}
-				continue
-			}
-			rec.r.observe("recognize", start, nil)
-			rec.final(res)
-			return
-		}
-		if rec.ctx.Err() == nil && !rec.abandoned.Load() {
-			rec.engineFailed(errNoFinal)
+		if rec.abandoned.Load() {
+			// Speech was dropped while the stream opened: dropSpeech found
+			// nothing to close.
+			s.Close()
 		}
 	}()
+}
+
+// onEngineResult acts on a partial or final result (the stream's
+// goroutine, one at a time and in order).
+func (rec *recognition) onEngineResult(res asr.Result) {
+	if rec.abandoned.Load() {
+		return
+	}
+	if res.Err != nil {
+		rec.r.observe("recognize", rec.engineStart, res.Err)
+		if rec.ctx.Err() == nil {
+			rec.engineFailed(res.Err)
+		}
+		return
+	}
+	if !res.Final {
+		if len(res.Alternatives) > 0 {
+			rec.engineSeq++
+			text := res.Alternatives[0].Text
+			sel := grammar.Select(rec.voice.list, text, false)
+			rec.partial.Store(rec.engineSeq<<8 | uint32(matchOf(sel)))
+			if rec.p.intermediate && text != rec.lastPartial && rec.req.Intermediate != nil {
+				rec.lastPartial = text
+				rec.sendIntermediate(text, res.Alternatives[0].Confidence)
+			}
+		}
+		return
+	}
+	rec.r.observe("recognize", rec.engineStart, nil)
+	rec.final(res)
 }
 
 // sendIntermediate reports the hypothesis so far as NLSML with only an

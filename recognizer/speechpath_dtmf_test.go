@@ -29,6 +29,27 @@ func dtmfEvents(t *testing.T, srv *servertest.Server) {
 		expectDTMFResult(t, done, "builtin:dtmf/digits?length=4", "1234", "1 2 3 4")
 	})
 
+	// Keys pressed while the caller is speaking: the engine stream already
+	// open is dropped and the keys decide (the default of
+	// Vendor-Specific-Parameters dtmf-stops-speech).
+	t.Run("keys-interrupt-speech", func(t *testing.T) {
+		t.Parallel()
+		call := dialSpeech(t, srv)
+		call.recognize("text/uri-list", "builtin:grammar/digits\nbuiltin:dtmf/digits?length=2",
+			mrcp.HdrDTMFTermTimeout, "300", mrcp.HdrNoInputTimeout, "5000")
+		played := call.playAsync(speech(t, "seven", 300*time.Millisecond, 2*time.Second))
+		soi := call.wait(mrcp.EventStartOfInput, 5*time.Second)
+		if v, _ := soi.Header.Get(mrcp.HdrInputType); v != "speech" {
+			t.Fatalf("START-OF-INPUT:\n%s", soi.Marshal())
+		}
+		call.keys("12")
+		done := call.wait(mrcp.EventRecognitionComplete, 5*time.Second)
+		expectDTMFResult(t, done, "builtin:dtmf/digits?length=2", "12", "1 2")
+		if err := <-played; err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	// §9.4.12: DTMF-Term-Char ends the input at once, without waiting for
 	// DTMF-Interdigit-Timeout, and is not part of it.
 	t.Run("term-char", func(t *testing.T) {

@@ -458,6 +458,10 @@ func (s *stream) readLoop() {
 			return
 		}
 		lastPartial = alts[0].Text
+		if s.req.OnResult != nil {
+			s.req.OnResult(asr.Result{Alternatives: alts})
+			return
+		}
 		select {
 		case s.results <- asr.Result{Alternatives: alts}:
 		default:
@@ -547,8 +551,23 @@ func (s *stream) report(err error) {
 		return
 	}
 	s.r.log.Debug("asr stream failed", "err", err)
+	s.deliverLast(asr.Result{Final: true, Err: err})
+}
+
+// deliverLast hands over the final Result or the failure, unless the
+// caller has closed the stream.
+func (s *stream) deliverLast(res asr.Result) {
+	if s.req.OnResult != nil {
+		s.mu.Lock()
+		closed := s.closed
+		s.mu.Unlock()
+		if !closed {
+			s.req.OnResult(res)
+		}
+		return
+	}
 	select {
-	case s.results <- asr.Result{Final: true, Err: err}:
+	case s.results <- res:
 	case <-s.closedCh:
 	}
 }
@@ -560,10 +579,7 @@ func (s *stream) deliverFinal(alts []asr.Alternative) {
 			time.Now().Add(s.r.opts.WriteTimeout))
 		s.shutdown()
 	}
-	select {
-	case s.results <- asr.Result{Final: true, Alternatives: alts}:
-	case <-s.closedCh:
-	}
+	s.deliverLast(asr.Result{Final: true, Alternatives: alts})
 }
 
 // joinSegments prefixes every alternative with the earlier segments' best

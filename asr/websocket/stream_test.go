@@ -192,6 +192,15 @@ func openStream(t *testing.T) (*stream, *voskPeer) {
 // final result without error.
 func writeAndFinish(t *testing.T, s asr.Stream, n, samples int) {
 	t.Helper()
+	endAudio(t, s, n, samples)
+	if final, _ := waitFinal(t, s); final.Err != nil {
+		t.Fatal(final.Err)
+	}
+}
+
+// endAudio writes n frames of silence and ends the audio.
+func endAudio(t *testing.T, s asr.Stream, n, samples int) {
+	t.Helper()
 	for range n {
 		if err := s.Write(make([]int16, samples)); err != nil {
 			t.Fatal(err)
@@ -199,9 +208,6 @@ func writeAndFinish(t *testing.T, s asr.Stream, n, samples int) {
 	}
 	if err := s.Finish(); err != nil {
 		t.Fatal(err)
-	}
-	if final, _ := waitFinal(t, s); final.Err != nil {
-		t.Fatal(final.Err)
 	}
 }
 
@@ -423,14 +429,7 @@ func TestSegmentsJoinedIntoFinal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for range 3 {
-		if err := s.Write(make([]int16, 800)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	endAudio(t, s, 3, 800)
 	final, partials := waitFinal(t, s)
 	if final.Err != nil {
 		t.Fatal(final.Err)
