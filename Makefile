@@ -30,13 +30,15 @@ NORACE := /bargein$$|/bargein/eval$$|/bargein/webrtcvad$$|/asr/sphinx$$|/nlu$$|/
 
 # The whole suite: vet, unit and loopback integration tests (the race
 # detector on every package with concurrency), fuzz seed corpora (they run
-# as ordinary tests).
+# as ordinary tests), and the allocation tests once more without the race
+# detector, whose sync.Pool drops items at random.
 test: build vet
 	@pkgs=$$($(GO) list ./...); \
 	race=$$(echo "$$pkgs" | grep -Ev '$(NORACE)'); \
 	plain=$$(echo "$$pkgs" | grep -E '$(NORACE)'); \
 	$(GO) test -count=1 -timeout 10m $$plain && \
-	$(GO) test -race -count=1 -timeout 12m $$race
+	$(GO) test -race -count=1 -timeout 12m $$race && \
+	$(GO) test -count=1 -timeout 5m -run 'Allocat' $$race
 
 # Each fuzz target for a short while; FUZZTIME=5m for a longer hunt.
 FUZZTIME ?= 30s

@@ -85,6 +85,7 @@ type Recognizer struct {
 	header http.Header // the handshake's request header
 
 	audio     audioPool // the streams' pending audio
+	frames    framePool // frames being written
 	writeBufs sync.Pool // the connections' write buffers (gws.BufferPool)
 }
 

@@ -13,6 +13,7 @@ import (
 	gws "github.com/gorilla/websocket"
 
 	"github.com/mrcpd/mrcpd/asr"
+	"github.com/mrcpd/mrcpd/internal/rawtcp"
 )
 
 // Errors of a stream.
@@ -58,6 +59,9 @@ type stream struct {
 	// stopOnce, read by the reader).
 	reusable bool
 	kept     bool
+	// inline: the connection writes behind (rawtcp), so audio is sent on
+	// the caller's goroutine, without a goroutine start per message.
+	inline bool
 
 	mu       sync.Mutex
 	pending  *audioBuf // audio not yet taken by a sender; nil once released
@@ -104,6 +108,9 @@ func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Reque
 	}
 	s.pending = s.newPending(nil)
 	s.sendFn = s.flush
+	// What the socket does not take at once waits in the connection, up to
+	// the stream's bound; past it the stream overflows as it would here.
+	s.inline = rawtcp.SetWriteBehind(conn.NetConn(), s.limit)
 	s.stopCtx = context.AfterFunc(ctx, func() {
 		s.fail(fmt.Errorf("websocket: recognition cancelled: %w", context.Cause(ctx)))
 	})
@@ -135,9 +142,19 @@ func (s *stream) Write(pcm []int16) error {
 	start := len(s.pending.b) >= s.chunkBytes && s.claimSender()
 	s.mu.Unlock()
 	if start {
-		go s.sendFn()
+		s.startSender()
 	}
 	return nil
+}
+
+// startSender sends on the caller's goroutine when the connection writes
+// behind (its writes never block), and on a goroutine of its own otherwise.
+func (s *stream) startSender() {
+	if s.inline {
+		s.sendFn()
+		return
+	}
+	go s.sendFn()
 }
 
 // claimSender reports whether the caller is to start a sender (s.mu held).
@@ -162,7 +179,7 @@ func (s *stream) Finish() error {
 	start := s.claimSender()
 	s.mu.Unlock()
 	if start {
-		go s.sendFn()
+		s.startSender()
 	}
 	return nil
 }
@@ -258,13 +275,17 @@ func (s *stream) flush() {
 		if taken != nil {
 			err := s.sendAudio(taken.b)
 			s.recycle(taken)
+			if errors.Is(err, rawtcp.ErrBacklog) {
+				s.fail(ErrOverflow)
+				return
+			}
 			if err != nil {
 				s.writeFailed(fmt.Errorf("websocket: sending audio: %w", err))
 				return
 			}
 		}
 		if eof {
-			if err := s.send(gws.TextMessage, []byte(EOFMessage), true); err != nil {
+			if err := s.send(opText, eofMessage, true); err != nil {
 				s.writeFailed(fmt.Errorf("websocket: sending end of audio: %w", err))
 			}
 			return
@@ -327,7 +348,7 @@ func (s *stream) newPending(rest []byte) *audioBuf {
 // sendAudio sends audio in messages of chunkBytes.
 func (s *stream) sendAudio(audio []byte) error {
 	for off := 0; off < len(audio); off += s.chunkBytes {
-		if err := s.send(gws.BinaryMessage, audio[off:min(off+s.chunkBytes, len(audio))], false); err != nil {
+		if err := s.send(opBinary, audio[off:min(off+s.chunkBytes, len(audio))], false); err != nil {
 			return err
 		}
 	}
@@ -355,7 +376,7 @@ func (s *stream) recycle(ab *audioBuf) {
 
 // send writes one message the server will answer. The reply clock starts
 // when the first unanswered message goes out.
-func (s *stream) send(kind int, data []byte, eof bool) error {
+func (s *stream) send(kind byte, data []byte, eof bool) error {
 	s.acct.Lock()
 	s.sent++
 	if eof {
@@ -366,8 +387,14 @@ func (s *stream) send(kind int, data []byte, eof bool) error {
 	}
 	s.acct.Unlock()
 	_ = s.conn.SetWriteDeadline(time.Now().Add(s.r.opts.WriteTimeout))
-	return s.conn.WriteMessage(kind, data)
+	buf := s.r.frames.get(maxFrameHeader + len(data))
+	*buf = appendFrame((*buf)[:0], kind, data, maskKey())
+	_, err := s.conn.NetConn().Write(*buf)
+	s.r.frames.put(buf)
+	return err
 }
+
+var eofMessage = []byte(EOFMessage)
 
 // drainGrace is how long the reader may still read after a failed send: a
 // server that rejects a request says why and closes, and the client's

@@ -544,7 +544,15 @@ func TestCloseWithUnreadResultsLeavesNoGoroutine(t *testing.T) {
 }
 
 func TestWriteDoesNotAllocate(t *testing.T) {
+	// AllocsPerRun measures on one thread, and a change of GOMAXPROCS
+	// empties the sync.Pools the stream draws from: run the whole test on
+	// one thread. The connection writes behind, so the fifth Write sends
+	// the message itself; the peer and the reader run only once it is done.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	st, _ := openStream(t)
+	if !st.inline {
+		t.Fatal("the stream does not send on the caller's goroutine")
+	}
 	frame := make([]int16, 160)
 	// idle waits until the sender has taken the audio and returned and
 	// the server has answered it all: the state between two messages.
@@ -566,7 +574,7 @@ func TestWriteDoesNotAllocate(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	// One message: five 20 ms Writes, the last of which starts a sender.
+	// One message: five 20 ms Writes, the last of which sends it.
 	// AllocsPerRun runs f once before measuring; that call does nothing,
 	// so that the one measured run starts from an idle stream and the
 	// count is exact. On one thread, nothing else runs meanwhile.
@@ -594,7 +602,10 @@ func TestWriteDoesNotAllocate(t *testing.T) {
 		idle()
 		total += testing.AllocsPerRun(1, message())
 	}
-	if total != 0 {
+	switch {
+	case total != 0 && raceEnabled:
+		t.Logf("20 messages of 5 Writes allocated %v times under the race detector (sync.Pool drops at random there)", total)
+	case total != 0:
 		t.Errorf("20 messages of 5 Writes allocated %v times", total)
 	}
 	// Between two messages the stream holds one buffer of two messages'

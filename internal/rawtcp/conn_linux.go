@@ -3,6 +3,7 @@
 package rawtcp
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -32,6 +33,20 @@ type Conn struct {
 	wn      int
 	werr    error
 	writeFn func(fd uintptr) bool
+	tryFn   func(fd uintptr) bool
+
+	// Write-behind (SetWriteBehind), under wmu: what the socket did not
+	// take waits in backlog for a goroutine that writes it out.
+	behind    int
+	backlog   []byte
+	spare     []byte
+	draining  bool
+	behindErr error
+	// The background writer's own arguments, outside wmu.
+	dbuf    []byte
+	dn      int
+	derr    error
+	drainFn func(fd uintptr) bool
 }
 
 // Wrap returns c with raw reads and writes when it is a *net.TCPConn, and
@@ -48,6 +63,8 @@ func Wrap(c net.Conn) net.Conn {
 	w := &Conn{tc: tc, rc: rc}
 	w.readFn = w.doRead
 	w.writeFn = w.doWrite
+	w.tryFn = w.tryWrite
+	w.drainFn = w.doDrain
 	return w
 }
 
@@ -93,15 +110,25 @@ func (c *Conn) doRead(fd uintptr) bool {
 	}
 }
 
-// Write writes all of p, or fails as net.Conn.Write does.
+// Write writes all of p, or fails as net.Conn.Write does. In write-behind
+// mode it returns at once (see SetWriteBehind).
 func (c *Conn) Write(p []byte) (int, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.wbuf, c.wn, c.werr = p, 0, nil
-	var err error
-	if len(p) > 0 {
-		err = c.rc.Write(c.writeFn)
+	if c.behind > 0 {
+		return c.writeBehind(p)
 	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return c.rawWrite(p, c.writeFn)
+}
+
+// rawWrite runs fn (doWrite or tryWrite) on p through the poller (wmu
+// held) and returns what it wrote.
+func (c *Conn) rawWrite(p []byte, fn func(fd uintptr) bool) (int, error) {
+	c.wbuf, c.wn, c.werr = p, 0, nil
+	err := c.rc.Write(fn)
 	n, werr := c.wn, c.werr
 	c.wbuf, c.werr = nil, nil
 	switch {
@@ -113,23 +140,141 @@ func (c *Conn) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (c *Conn) doWrite(fd uintptr) bool {
-	for c.wn < len(c.wbuf) {
-		rest := c.wbuf[c.wn:]
+func (c *Conn) doWrite(fd uintptr) bool { return writeOut(fd, c.wbuf, &c.wn, &c.werr) }
+
+// writeOut writes b[*n:], advancing *n. It reports false when the socket
+// is full (EAGAIN), true when b is written or *err is set.
+func writeOut(fd uintptr, b []byte, n *int, err *error) bool {
+	for *n < len(b) {
+		rest := b[*n:]
 		r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd,
 			uintptr(unsafe.Pointer(unsafe.SliceData(rest))), uintptr(len(rest)))
 		switch e {
 		case 0:
-			c.wn += int(r)
+			*n += int(r)
 		case syscall.EINTR:
 		case syscall.EAGAIN:
 			return false
 		default:
-			c.werr = os.NewSyscallError("write", e)
+			*err = os.NewSyscallError("write", e)
 			return true
 		}
 	}
 	return true
+}
+
+// ErrBacklog fails a Write in write-behind mode that would take the
+// backlog past its limit: the peer is not reading.
+var ErrBacklog = errors.New("rawtcp: write backlog full: the peer is not reading")
+
+// SetWriteBehind makes Write return at once, so that a goroutine that must
+// not block (the media goroutine) can write: what the socket does not take
+// at once is kept, up to limit bytes, and written in order by a goroutine
+// that runs only while there is a backlog. A Write that would pass the
+// limit fails with ErrBacklog; a failure of the background writer (the
+// write deadline included) fails the Writes after it. The mode is for the
+// connection's life; a later call changes the limit, and limit <= 0 is
+// ignored.
+func (c *Conn) SetWriteBehind(limit int) {
+	if limit <= 0 {
+		return
+	}
+	c.wmu.Lock()
+	c.behind = limit
+	c.wmu.Unlock()
+}
+
+// writeBehind is Write in write-behind mode (wmu held).
+func (c *Conn) writeBehind(p []byte) (int, error) {
+	switch {
+	case c.behindErr != nil:
+		return 0, c.behindErr
+	case len(p) == 0:
+		return 0, nil
+	case c.draining:
+		if len(c.backlog)+len(p) > c.behind {
+			return 0, c.opError("write", ErrBacklog)
+		}
+		c.backlog = append(c.backlog, p...)
+		return len(p), nil
+	}
+	n, err := c.rawWrite(p, c.tryFn)
+	switch {
+	case err != nil:
+		return n, err
+	case n == len(p):
+		return n, nil
+	case len(p)-n > c.behind:
+		return n, c.opError("write", ErrBacklog)
+	}
+	c.backlog = append(c.backlog[:0], p[n:]...)
+	c.draining = true
+	go c.drain()
+	return len(p), nil
+}
+
+// tryWrite writes what the socket takes now and never waits.
+func (c *Conn) tryWrite(fd uintptr) bool {
+	c.doWrite(fd)
+	return true
+}
+
+// drain writes the backlog out, waiting in the poller, until none is left.
+func (c *Conn) drain() {
+	for {
+		c.wmu.Lock()
+		if len(c.backlog) == 0 {
+			c.draining = false
+			if cap(c.backlog) > maxKeptBacklog {
+				c.backlog, c.spare = nil, nil
+			}
+			c.wmu.Unlock()
+			return
+		}
+		out := c.backlog
+		c.backlog, c.spare = c.spare[:0], nil
+		c.wmu.Unlock()
+
+		c.dbuf, c.dn, c.derr = out, 0, nil
+		err := c.rc.Write(c.drainFn)
+		derr := c.derr
+		c.dbuf, c.derr = nil, nil
+
+		c.wmu.Lock()
+		c.spare = out[:0]
+		if err == nil {
+			err = derr
+		}
+		if err != nil {
+			c.behindErr = c.opError("write", err)
+			c.backlog = c.backlog[:0]
+			c.draining = false
+			c.wmu.Unlock()
+			return
+		}
+		c.wmu.Unlock()
+	}
+}
+
+// maxKeptBacklog bounds the backlog buffers kept once a backlog is written.
+const maxKeptBacklog = 64 << 10
+
+func (c *Conn) doDrain(fd uintptr) bool { return writeOut(fd, c.dbuf, &c.dn, &c.derr) }
+
+// SetWriteBehind puts c, or the connection it wraps (crypto/tls), in
+// write-behind mode (Conn.SetWriteBehind) and reports whether it could.
+func SetWriteBehind(c net.Conn, limit int) bool {
+	for {
+		if rc, ok := c.(*Conn); ok {
+			rc.SetWriteBehind(limit)
+			return true
+		}
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return false
+		}
+		c = u.NetConn()
+	}
 }
 
 // opError gives an error the shape net.Conn's have. The poller's errors

@@ -10,3 +10,6 @@ func Wrap(c net.Conn) net.Conn { return c }
 // Idle reports false: without a way to look at the socket, no connection is
 // known to be reusable.
 func Idle(net.Conn) bool { return false }
+
+// SetWriteBehind reports false: Write blocks as net.Conn's does.
+func SetWriteBehind(net.Conn, int) bool { return false }
