@@ -56,6 +56,7 @@ func (s *Server) EnableProfiling() {
 	s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
 	s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	s.mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol) // what go tool pprof sends
 	s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 }
 

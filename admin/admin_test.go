@@ -84,12 +84,13 @@ func TestProfilingIsOptIn(t *testing.T) {
 		base := "http://" + s.Addr()
 		code, body := get(t, "GET", base+"/debug/pprof/heap?debug=1")
 		goroutines, _ := get(t, "GET", base+"/debug/pprof/goroutine?debug=1")
+		symbol, _ := get(t, "POST", base+"/debug/pprof/symbol")
 		s.Close(context.Background())
 		switch {
-		case !on && (code != 404 || goroutines != 404):
-			t.Errorf("profiling off: heap %d, goroutine %d; want 404", code, goroutines)
-		case on && (code != 200 || !strings.Contains(body, "heap profile") || goroutines != 200):
-			t.Errorf("profiling on: heap %d %.60q, goroutine %d; want 200 with a heap profile", code, body, goroutines)
+		case !on && (code != 404 || goroutines != 404 || symbol != 404):
+			t.Errorf("profiling off: heap %d, goroutine %d, symbol %d; want 404", code, goroutines, symbol)
+		case on && (code != 200 || !strings.Contains(body, "heap profile") || goroutines != 200 || symbol != 200):
+			t.Errorf("profiling on: heap %d %.60q, goroutine %d, symbol %d; want 200 with a heap profile", code, body, goroutines, symbol)
 		}
 	}
 }

@@ -48,7 +48,8 @@ type Request struct {
 	// needs no goroutine of its own and no hand-off per result. It must
 	// return promptly and must not call the stream's Close, which waits for
 	// that goroutine. Results then only closes when the stream ends; once
-	// Close has returned, nothing more is delivered.
+	// Close has returned, nothing more is delivered. Every backend must
+	// honour it: the speech path relies on it.
 	OnResult func(Result)
 }
 

@@ -55,7 +55,11 @@ func (ss *session) run() {
 		_ = ss.conn.SetReadDeadline(time.Now().Add(ss.srv.opts.IdleTimeout))
 		kind, data, err := ss.conn.ReadMessage()
 		if err != nil {
-			ss.log.Debug("session ended before the end of audio", "err", err)
+			if ss.utt == nil && ss.reuse {
+				ss.log.Debug("reused connection closed between recognitions", "err", err)
+			} else {
+				ss.log.Debug("session ended before the end of audio", "err", err)
+			}
 			return
 		}
 		done, err := ss.handle(kind, data)

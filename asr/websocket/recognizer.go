@@ -215,8 +215,11 @@ func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, er
 	if req.NBest > 1 {
 		cfg.Config.MaxAlternatives = req.NBest
 	}
-	// An idle connection the server closed a moment ago fails here at the
-	// latest, before anything of this recognition is lost: dial instead.
+	// A kept connection the server has closed since get looked at it may
+	// fail here, before anything of this recognition is lost: dial instead.
+	// (Often the write succeeds all the same, and the recognition fails as
+	// on a lost connection: keep_alive stays below the engine's idle timeout
+	// so that this takes an engine restart.)
 	if conn := r.idle.get(); conn != nil {
 		if err := r.sendConfig(conn, &cfg); err == nil {
 			r.log.Debug("asr stream started on an idle connection", "url", r.opts.URL)

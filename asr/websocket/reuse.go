@@ -33,52 +33,70 @@ type idleConn struct {
 	since time.Time
 }
 
-// enabled reports whether connections are offered for reuse at all.
-func (p *idleConns) enabled() bool { return p.max > 0 && p.keepAlive > 0 }
+// enabled reports whether connections are offered for reuse at all: not
+// where a kept connection cannot be checked before use.
+func (p *idleConns) enabled() bool { return p.max > 0 && p.keepAlive > 0 && rawtcp.CanInspect }
 
 // get returns the most recently used connection that is still good, or
-// nil; the ones it finds broken or too old it closes.
+// nil; the ones it finds broken or too old it closes, and so the expired
+// ones at the front, so that a quiet spell after a busy one does not keep
+// connections the engine has closed.
 func (p *idleConns) get() *gws.Conn {
+	now := time.Now()
 	for {
 		p.mu.Lock()
+		drop := p.expire(now, nil)
 		n := len(p.conns)
-		if n == 0 {
-			p.mu.Unlock()
+		var ic idleConn
+		if n > 0 {
+			ic = p.conns[n-1]
+			p.conns[n-1] = idleConn{}
+			p.conns = p.conns[:n-1]
+		}
+		p.mu.Unlock()
+		closeAll(drop)
+		if ic.c == nil {
 			return nil
 		}
-		ic := p.conns[n-1]
-		p.conns[n-1] = idleConn{}
-		p.conns = p.conns[:n-1]
-		p.mu.Unlock()
-		if time.Since(ic.since) < p.keepAlive && rawtcp.Idle(ic.c.NetConn()) {
+		if rawtcp.Idle(ic.c.NetConn()) {
 			return ic.c
 		}
 		ic.c.Close()
 	}
 }
 
-// put keeps c for another recognition, unless the pool is full or closed.
-func (p *idleConns) put(c *gws.Conn) {
-	now := time.Now()
-	var drop []*gws.Conn
+// put keeps c, whose recognition ended at since, for another recognition,
+// unless the pool is full or closed.
+func (p *idleConns) put(c *gws.Conn, since time.Time) {
 	p.mu.Lock()
-	expired := 0
-	for expired < len(p.conns) && now.Sub(p.conns[expired].since) >= p.keepAlive {
-		drop = append(drop, p.conns[expired].c)
-		expired++
+	drop := p.expire(time.Now(), nil)
+	if p.closed || len(p.conns) >= p.max || time.Since(since) >= p.keepAlive {
+		drop = append(drop, c)
+	} else {
+		p.conns = append(p.conns, idleConn{c: c, since: since})
 	}
-	if expired > 0 {
-		rest := copy(p.conns, p.conns[expired:])
+	p.mu.Unlock()
+	closeAll(drop)
+}
+
+// expire removes the connections idle for keepAlive or longer (the oldest
+// are first) and appends them to drop (p.mu held).
+func (p *idleConns) expire(now time.Time, drop []*gws.Conn) []*gws.Conn {
+	n := 0
+	for n < len(p.conns) && now.Sub(p.conns[n].since) >= p.keepAlive {
+		drop = append(drop, p.conns[n].c)
+		n++
+	}
+	if n > 0 {
+		rest := copy(p.conns, p.conns[n:])
 		clear(p.conns[rest:])
 		p.conns = p.conns[:rest]
 	}
-	if p.closed || len(p.conns) >= p.max {
-		drop = append(drop, c)
-	} else {
-		p.conns = append(p.conns, idleConn{c: c, since: now})
-	}
-	p.mu.Unlock()
-	for _, c := range drop {
+	return drop
+}
+
+func closeAll(conns []*gws.Conn) {
+	for _, c := range conns {
 		c.Close()
 	}
 }

@@ -59,6 +59,7 @@ type stream struct {
 	// stopOnce, read by the reader).
 	reusable bool
 	kept     bool
+	endedAt  time.Time // when the final result was read: the engine's idle clock starts then
 	// inline: the connection writes behind (rawtcp), so audio is sent on
 	// the caller's goroutine, without a goroutine start per message.
 	inline bool
@@ -234,6 +235,7 @@ func (s *stream) keep() bool {
 	s.stopOnce.Do(func() {
 		close(s.stop)
 		s.kept = true
+		s.endedAt = time.Now()
 	})
 	return s.kept
 }
@@ -258,7 +260,7 @@ func (s *stream) release() {
 	if s.kept {
 		// Nothing is owed on it: the final result answered the last message.
 		_ = s.conn.SetReadDeadline(time.Time{})
-		s.r.idle.put(s.conn)
+		s.r.idle.put(s.conn, s.endedAt)
 	}
 	s.conn = nil
 }

@@ -3,7 +3,6 @@
 package rawtcp
 
 import (
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -163,10 +162,6 @@ func writeOut(fd uintptr, b []byte, n *int, err *error) bool {
 	return true
 }
 
-// ErrBacklog fails a Write in write-behind mode that would take the
-// backlog past its limit: the peer is not reading.
-var ErrBacklog = errors.New("rawtcp: write backlog full: the peer is not reading")
-
 // SetWriteBehind makes Write return at once, so that a goroutine that must
 // not block (the media goroutine) can write: what the socket does not take
 // at once is kept, up to limit bytes, and written in order by a goroutine
@@ -311,6 +306,9 @@ func (c *Conn) SetWriteDeadline(t time.Time) error { return c.tc.SetWriteDeadlin
 // TCPConn is the wrapped connection, for options such as SetNoDelay.
 func (c *Conn) TCPConn() *net.TCPConn { return c.tc }
 
+// CanInspect reports whether Idle can look at a socket on this system.
+const CanInspect = true
+
 // Idle reports whether a connection nobody is reading is still open with
 // nothing waiting to be read, which is what a pooled connection must be
 // before it is used again. It looks through wrappers that expose
@@ -337,14 +335,15 @@ func Idle(c net.Conn) bool {
 	}
 	idle := false
 	err := rc.Read(func(fd uintptr) bool {
+		// Once per reuse: an ordinary system call is cheap enough here,
+		// and exists on every Linux architecture.
 		var b [1]byte
 		for {
-			_, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
-				syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
-			if e != syscall.EINTR {
+			_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			if err != syscall.EINTR {
 				// EAGAIN: open and empty. 0 bytes (no error) is the peer's
 				// close, a byte is data nobody expects: neither is idle.
-				idle = e == syscall.EAGAIN
+				idle = err == syscall.EAGAIN
 				return true
 			}
 		}
