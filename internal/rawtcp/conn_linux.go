@@ -9,7 +9,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-	"unsafe"
 )
 
 // Conn is a TCP connection with raw-system-call reads and writes. Its other
@@ -93,8 +92,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 func (c *Conn) doRead(fd uintptr) bool {
 	for {
-		r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd,
-			uintptr(unsafe.Pointer(unsafe.SliceData(c.rbuf))), uintptr(len(c.rbuf)))
+		r, e := sysRead(fd, c.rbuf)
 		switch e {
 		case 0:
 			c.rn = int(r)
@@ -146,8 +144,7 @@ func (c *Conn) doWrite(fd uintptr) bool { return writeOut(fd, c.wbuf, &c.wn, &c.
 func writeOut(fd uintptr, b []byte, n *int, err *error) bool {
 	for *n < len(b) {
 		rest := b[*n:]
-		r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd,
-			uintptr(unsafe.Pointer(unsafe.SliceData(rest))), uintptr(len(rest)))
+		r, e := sysWrite(fd, rest)
 		switch e {
 		case 0:
 			*n += int(r)

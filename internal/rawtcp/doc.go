@@ -9,5 +9,7 @@
 // pays that millisecond of polling nearly every time. Go sockets are
 // non-blocking, so a read or write returns at once or with EAGAIN; this
 // package issues them as raw system calls and, on EAGAIN, waits in the
-// network poller exactly as a net.Conn does, deadlines included.
+// network poller exactly as a net.Conn does, deadlines included. Builds
+// with the race detector use the ordinary calls, which tell the detector
+// that a write to a socket happens before the read of it.
 package rawtcp
