@@ -105,13 +105,16 @@ type MRCP struct {
 
 // RTP is the media side.
 type RTP struct {
-	Bind     string        `yaml:"bind"`
-	PortMin  int           `yaml:"port_min"`
-	PortMax  int           `yaml:"port_max"`
-	Codecs   []string      `yaml:"codecs"`
-	Tick     time.Duration `yaml:"tick"`
-	Shards   int           `yaml:"shards"`
-	Latching bool          `yaml:"latching"`
+	Bind    string        `yaml:"bind"`
+	PortMin int           `yaml:"port_min"`
+	PortMax int           `yaml:"port_max"`
+	Codecs  []string      `yaml:"codecs"`
+	Tick    time.Duration `yaml:"tick"`
+	Shards  int           `yaml:"shards"`
+	// ShardFill is how many streams a media shard takes before the next
+	// one is used (rtp.EngineOptions.ShardFill).
+	ShardFill int  `yaml:"shard_fill"`
+	Latching  bool `yaml:"latching"`
 }
 
 // Session bounds the life of a session whose client vanished.
@@ -141,12 +144,13 @@ func Default() Config {
 		},
 		MRCP: MRCP{Bind: "0.0.0.0", Port: 1544, MaxMessageSize: 1 << 20},
 		RTP: RTP{
-			Bind:     "0.0.0.0",
-			PortMin:  5000,
-			PortMax:  6000,
-			Codecs:   []string{"PCMU", "PCMA", "L16", "G722"},
-			Tick:     20 * time.Millisecond,
-			Latching: true,
+			Bind:      "0.0.0.0",
+			PortMin:   5000,
+			PortMax:   6000,
+			Codecs:    []string{"PCMU", "PCMA", "L16", "G722"},
+			Tick:      20 * time.Millisecond,
+			ShardFill: 128,
+			Latching:  true,
 		},
 		Session: Session{IdleTimeout: 60 * time.Second},
 		HTTP:    HTTP{Listen: "127.0.0.1:9090"},

@@ -16,8 +16,13 @@ type EngineOptions struct {
 	Shards int
 	// Tick is how often every stream is serviced; default 20 ms, the
 	// usual packet interval, so one tick mostly drains one packet.
-	Tick   time.Duration
-	Logger *slog.Logger
+	Tick time.Duration
+	// ShardFill is how many streams a shard takes before the next shard
+	// is used; once every shard has that many, a stream goes to the least
+	// loaded. Default DefaultShardFill; negative spreads streams evenly
+	// from the first.
+	ShardFill int
+	Logger    *slog.Logger
 }
 
 // Engine drives streams from a fixed set of shard goroutines. Each tick a
@@ -34,6 +39,7 @@ type EngineOptions struct {
 type Engine struct {
 	log  *slog.Logger
 	tick time.Duration
+	fill int // EngineOptions.ShardFill
 	// epoch anchors the tick grid: every shard ticks at epoch + k*tick.
 	epoch  time.Time
 	shards []*shard
@@ -94,6 +100,13 @@ const (
 	sendBufSize     = 1500
 )
 
+// DefaultShardFill fills one shard before the next: every shard that
+// ticks wakes a thread per tick, which at a few dozen streams costs more
+// than their media work (docs/performance-load.md), while a shard's tick
+// over this many streams takes a small part of the tick interval
+// (docs/performance-rtp.md).
+const DefaultShardFill = 128
+
 // NewEngine starts the shard goroutines. It fails only if the system
 // refuses the shards' readiness sets (epoll instances).
 func NewEngine(opts EngineOptions) (*Engine, error) {
@@ -103,10 +116,13 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 	if opts.Tick <= 0 {
 		opts.Tick = 20 * time.Millisecond
 	}
+	if opts.ShardFill == 0 {
+		opts.ShardFill = DefaultShardFill
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{log: opts.Logger, tick: opts.Tick, epoch: time.Now()}
+	e := &Engine{log: opts.Logger, tick: opts.Tick, fill: opts.ShardFill, epoch: time.Now()}
 	for range opts.Shards {
 		sh, err := newShard(e)
 		if err != nil {
@@ -129,7 +145,7 @@ var (
 	errStreamBusy   = errors.New("rtp: stream already added to an engine")
 )
 
-// Add hands a stream to the least loaded shard. The stream is serviced from
+// Add hands a stream to a shard (pickShard). The stream is serviced from
 // the next tick on.
 func (e *Engine) Add(s *Stream) error {
 	if !s.engine.CompareAndSwap(nil, e) {
@@ -141,12 +157,7 @@ func (e *Engine) Add(s *Stream) error {
 		s.engine.Store(nil)
 		return errEngineClosed
 	}
-	sh := e.shards[0]
-	for _, c := range e.shards[1:] {
-		if c.count < sh.count {
-			sh = c
-		}
-	}
+	sh := e.pickShard()
 	sh.count++
 	s.shard = sh
 	e.mu.Unlock()
@@ -160,6 +171,21 @@ func (e *Engine) Add(s *Stream) error {
 	}
 	e.log.Debug("rtp stream added", "rtp_port", s.LocalPort())
 	return nil
+}
+
+// pickShard is the first shard with fewer than fill streams, or else the
+// least loaded one (e.mu held).
+func (e *Engine) pickShard() *shard {
+	least := e.shards[0]
+	for _, sh := range e.shards {
+		if sh.count < e.fill {
+			return sh
+		}
+		if sh.count < least.count {
+			least = sh
+		}
+	}
+	return least
 }
 
 // Remove takes a stream off its shard and returns once the shard will not

@@ -3,6 +3,7 @@ package rtp
 import (
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -83,22 +84,46 @@ func TestEngineRemoveStopsCallbacks(t *testing.T) {
 	waitFor(t, time.Second, "ticks on the other engine", func() bool { return rec.tickCount() > n })
 }
 
-// TestEngineBalancesShards: streams spread over shards evenly.
-func TestEngineBalancesShards(t *testing.T) {
+// TestEngineFillsShardsInTurn: a shard takes ShardFill streams before the
+// next is used, so that a small load wakes one thread per tick; once all
+// are that full, streams go to the least loaded; a negative fill spreads
+// them evenly.
+func TestEngineFillsShardsInTurn(t *testing.T) {
 	pool := testPool(t)
-	e := newTestEngine(t, EngineOptions{Shards: 3})
-	defer e.Close()
-	for range 7 {
-		if err := e.Add(newTestStream(t, pool, streamOpts{pt: 0})); err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		fill int
+		want []int
+	}{
+		{4, []int{4, 3, 0}},
+		{2, []int{3, 2, 2}},
+		{-1, []int{3, 2, 2}},
+	} {
+		e := newTestEngine(t, EngineOptions{Shards: 3, ShardFill: c.fill})
+		var streams []*Stream
+		for range 7 {
+			s := newTestStream(t, pool, streamOpts{pt: 0})
+			if err := e.Add(s); err != nil {
+				t.Fatal(err)
+			}
+			streams = append(streams, s)
 		}
+		e.mu.Lock()
+		got := make([]int, len(e.shards))
+		for i, sh := range e.shards {
+			got[i] = sh.count
+		}
+		e.mu.Unlock()
+		if !slices.Equal(got, c.want) {
+			t.Errorf("fill %d: streams per shard %v, want %v", c.fill, got, c.want)
+		}
+		for _, s := range streams {
+			e.Remove(s)
+			s.Close()
+		}
+		e.Close()
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, sh := range e.shards {
-		if sh.count < 2 || sh.count > 3 {
-			t.Fatalf("shard %d has %d streams", i, sh.count)
-		}
+	if e := newTestEngine(t, EngineOptions{}); e.fill != DefaultShardFill {
+		t.Errorf("default fill %d, want %d", e.fill, DefaultShardFill)
 	}
 }
 

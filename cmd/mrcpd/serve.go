@@ -132,7 +132,7 @@ func serverOptions(cfg config.Config, log *slog.Logger, reg prometheus.Registere
 		MRCPAddr:      net.JoinHostPort(cfg.MRCP.Bind, strconv.Itoa(cfg.MRCP.Port)),
 		AdvertiseHost: cfg.SIP.Advertise,
 		RTP:           rtp.PortPoolOptions{Host: rtpHost, Min: cfg.RTP.PortMin, Max: cfg.RTP.PortMax},
-		Media:         rtp.EngineOptions{Shards: cfg.RTP.Shards, Tick: cfg.RTP.Tick},
+		Media:         rtp.EngineOptions{Shards: cfg.RTP.Shards, Tick: cfg.RTP.Tick, ShardFill: cfg.RTP.ShardFill},
 		Codecs:        cfg.RTP.Codecs,
 		Latching:      cfg.RTP.Latching,
 		IdleTimeout:   cfg.Session.IdleTimeout,
