@@ -107,7 +107,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var answer http.Header
 	reuse := r.Header.Get(websocket.ReuseHeader) == "1"
 	if reuse {
-		answer = http.Header{websocket.ReuseHeader: {"1"}}
+		answer = http.Header{websocket.ReuseHeader: {websocket.ReuseAnswer(s.opts.IdleTimeout)}}
 	}
 	conn, err := s.upgrader.Upgrade(w, r, answer)
 	if err != nil {

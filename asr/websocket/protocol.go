@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,11 +26,37 @@ const EOFMessage = `{"eof" : 1}`
 // ReuseHeader is an mrcpd extension of the protocol. A client that sends
 // it with the value "1" in the websocket handshake asks the server to keep
 // the connection open after the final result; a server that agrees sends
-// it back with the same value. The connection then serves recognition
-// after recognition, each one as on a new connection (a config, audio, the
-// end of audio), and either side may close it between two. vosk-server
-// does not answer it and closes after the final result, as it always does.
+// it back, as "1" or with the longest wait it allows between two
+// recognitions: "1; idle=30" (seconds). The connection then serves
+// recognition after recognition, each one as on a new connection (a
+// config, audio, the end of audio), and either side may close it between
+// two. vosk-server does not answer it and closes after the final result,
+// as it always does.
 const ReuseHeader = "Mrcpd-Reuse"
+
+// ReuseAnswer is a server's ReuseHeader value stating its idle timeout.
+func ReuseAnswer(idle time.Duration) string {
+	return "1; idle=" + strconv.Itoa(int(idle/time.Second))
+}
+
+// ParseReuse reads a server's ReuseHeader value: whether it agreed, and
+// the idle timeout it stated (0 when none).
+func ParseReuse(v string) (agreed bool, idle time.Duration) {
+	flag, params, _ := strings.Cut(v, ";")
+	if strings.TrimSpace(flag) != "1" {
+		return false, 0
+	}
+	for p := range strings.SplitSeq(params, ";") {
+		name, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if name != "idle" {
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(val)); err == nil && n > 0 && n < 1<<20 {
+			idle = time.Duration(n) * time.Second
+		}
+	}
+	return true, idle
+}
 
 // MaxMessageSize bounds one text message of the protocol, in both directions.
 const MaxMessageSize = 1 << 20

@@ -67,9 +67,9 @@ type Options struct {
 	// one (ReuseHeader; mrcpd's engine does, vosk-server does not);
 	// negative keeps none and dials for every recognition.
 	MaxIdle int
-	// KeepAlive is how long an idle connection is kept. It must stay below
-	// the server's idle timeout (30s for mrcpd's engine); negative keeps
-	// none.
+	// KeepAlive is how long an idle connection is kept, at most three
+	// quarters of the idle timeout the server states in the handshake (30s
+	// for mrcpd's engine); negative keeps none.
 	KeepAlive time.Duration
 	Logger    *slog.Logger
 }
@@ -127,7 +127,7 @@ func New(opts Options) (*Recognizer, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Recognizer{opts: opts, log: opts.Logger, idle: idleConns{max: opts.MaxIdle, keepAlive: opts.KeepAlive}}
+	r := &Recognizer{opts: opts, log: opts.Logger, idle: newIdleConns(opts.MaxIdle, opts.KeepAlive)}
 	if r.idle.enabled() {
 		r.header = http.Header{ReuseHeader: {"1"}}
 	}
@@ -253,7 +253,11 @@ func (r *Recognizer) dial(ctx context.Context) (*gws.Conn, bool, error) {
 		return nil, false, fmt.Errorf("websocket: connecting to %s: %w", r.opts.URL, err)
 	}
 	conn.SetReadLimit(MaxMessageSize)
-	reusable := r.idle.enabled() && resp.Header.Get(ReuseHeader) == "1"
+	reusable, idle := ParseReuse(resp.Header.Get(ReuseHeader))
+	reusable = reusable && r.idle.enabled()
+	if reusable {
+		r.idle.serverIdle(idle)
+	}
 	return conn, reusable, nil
 }
 

@@ -16,16 +16,33 @@ import (
 //
 // Nothing watches an idle connection, so it costs no goroutine: it is
 // checked when taken (younger than keepAlive, still open, nothing unread),
-// and the expired ones are closed whenever one is put back. keepAlive is
-// kept below the server's own idle timeout, so the server seldom closes a
-// connection the client might take at the same moment.
+// and the expired ones are closed whenever one is taken or put back.
+// keepAlive is kept below the server's own idle timeout (learnt from the
+// handshake when the server states it), so that the server does not close
+// a connection the client might take at the same moment.
 type idleConns struct {
 	max       int
-	keepAlive time.Duration
+	keepAlive time.Duration // as configured; the effective one is ttl
 
 	mu     sync.Mutex
+	ttl    time.Duration
 	conns  []idleConn // oldest first
 	closed bool
+}
+
+func newIdleConns(max int, keepAlive time.Duration) idleConns {
+	return idleConns{max: max, keepAlive: keepAlive, ttl: keepAlive}
+}
+
+// serverIdle caps the keep-alive at three quarters of the idle timeout the
+// server stated.
+func (p *idleConns) serverIdle(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	p.mu.Lock()
+	p.ttl = min(p.ttl, d-d/4)
+	p.mu.Unlock()
 }
 
 type idleConn struct {
@@ -70,7 +87,7 @@ func (p *idleConns) get() *gws.Conn {
 func (p *idleConns) put(c *gws.Conn, since time.Time) {
 	p.mu.Lock()
 	drop := p.expire(time.Now(), nil)
-	if p.closed || len(p.conns) >= p.max || time.Since(since) >= p.keepAlive {
+	if p.closed || len(p.conns) >= p.max || time.Since(since) >= p.ttl {
 		drop = append(drop, c)
 	} else {
 		p.conns = append(p.conns, idleConn{c: c, since: since})
@@ -79,11 +96,11 @@ func (p *idleConns) put(c *gws.Conn, since time.Time) {
 	closeAll(drop)
 }
 
-// expire removes the connections idle for keepAlive or longer (the oldest
+// expire removes the connections idle for ttl or longer (the oldest
 // are first) and appends them to drop (p.mu held).
 func (p *idleConns) expire(now time.Time, drop []*gws.Conn) []*gws.Conn {
 	n := 0
-	for n < len(p.conns) && now.Sub(p.conns[n].since) >= p.keepAlive {
+	for n < len(p.conns) && now.Sub(p.conns[n].since) >= p.ttl {
 		drop = append(drop, p.conns[n].c)
 		n++
 	}

@@ -194,3 +194,42 @@ func TestFailedRecognitionDoesNotKeepItsConnection(t *testing.T) {
 		t.Fatal("the connection of a failed recognition was kept")
 	}
 }
+
+func TestParseReuse(t *testing.T) {
+	for v, want := range map[string]struct {
+		agreed bool
+		idle   time.Duration
+	}{
+		"":                            {false, 0},
+		"0":                           {false, 0},
+		"yes":                         {false, 0},
+		"1":                           {true, 0},
+		" 1 ":                         {true, 0},
+		"1; idle=30":                  {true, 30 * time.Second},
+		"1;idle=5; x=y":               {true, 5 * time.Second},
+		"1; idle=-3":                  {true, 0},
+		"1; idle=soon":                {true, 0},
+		"1; idle=999999999999":        {true, 0},
+		ReuseAnswer(45 * time.Second): {true, 45 * time.Second},
+	} {
+		agreed, idle := ParseReuse(v)
+		if agreed != want.agreed || idle != want.idle {
+			t.Errorf("ParseReuse(%q) = %v, %v; want %v, %v", v, agreed, idle, want.agreed, want.idle)
+		}
+	}
+}
+
+// The server's stated idle timeout caps the keep-alive: a connection is
+// not taken when the server may be closing it.
+func TestServerIdleTimeoutCapsKeepAlive(t *testing.T) {
+	p := startPeer(t, &voskPeer{reuse: true, reuseAnswer: "1; idle=1"})
+	r := newRecognizer(t, p.url, Options{KeepAlive: time.Minute})
+	defer r.Close()
+	recognizeOnce(t, r)
+	r.idle.mu.Lock()
+	ttl := r.idle.ttl
+	r.idle.mu.Unlock()
+	if ttl != 750*time.Millisecond {
+		t.Fatalf("keep-alive %v after the server stated 1 s, want 750ms", ttl)
+	}
+}

@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -41,6 +42,9 @@ type voskPeer struct {
 	// client asks (ReuseHeader), as mrcpd's engine does; message numbers
 	// then start again at 1 with each config.
 	reuse bool
+	// reuseAnswer is the ReuseHeader value sent when agreeing ("1" if
+	// empty).
+	reuseAnswer string
 
 	accepted int      // connections upgraded
 	asked    []string // each handshake's ReuseHeader value
@@ -68,7 +72,7 @@ func startPeer(t *testing.T, p *voskPeer) *voskPeer {
 		p.accepted++
 		p.asked = append(p.asked, r.Header.Get(ReuseHeader))
 		if p.reuse && r.Header.Get(ReuseHeader) == "1" {
-			answer = http.Header{ReuseHeader: {"1"}}
+			answer = http.Header{ReuseHeader: {cmp.Or(p.reuseAnswer, "1")}}
 		}
 		p.mu.Unlock()
 		c, err := up.Upgrade(w, r, answer)
