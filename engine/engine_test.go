@@ -533,3 +533,54 @@ func TestOneConnectionServesSeveralRecognitions(t *testing.T) {
 		t.Fatalf("2 recognitions without reuse took %d connections, want 2", n)
 	}
 }
+
+// answersTo streams n messages of silence and the end of audio over a raw
+// websocket connection and returns the answers read up to the final one.
+func answersTo(t *testing.T, url string, header http.Header, n int) []string {
+	t.Helper()
+	conn, _, err := gws.DefaultDialer.Dial(url, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.WriteMessage(gws.TextMessage, []byte(`{"config": {"sample_rate": 8000, "grammar_jsgf": "`+strings.ReplaceAll(yesNoGrammar, "\n", `\n`)+`"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if err := conn.WriteMessage(gws.BinaryMessage, make([]byte, 1600)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := conn.WriteMessage(gws.TextMessage, []byte(websocket.EOFMessage)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range n + 1 {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d answers: %v", len(got), err)
+		}
+		got = append(got, string(msg))
+		if !strings.Contains(string(msg), `"partial"`) {
+			return got
+		}
+	}
+	t.Fatalf("no final result among %d answers", len(got))
+	return nil
+}
+
+// Asked for changes only (websocket.PartialsHeader), the engine does not
+// repeat an unchanged partial; otherwise it answers every message, as vosk
+// clients expect.
+func TestPartialsOnlyWhenChanged(t *testing.T) {
+	e := startEngine(t, Options{})
+	quiet := answersTo(t, e.url, http.Header{websocket.PartialsHeader: {websocket.PartialsChanged}}, 10)
+	if len(quiet) != 1 {
+		t.Fatalf("10 messages of silence, changes only: answers %q, want the final alone", quiet)
+	}
+	every := answersTo(t, e.url, nil, 10)
+	if len(every) != 11 {
+		t.Fatalf("10 messages of silence: %d answers, want 10 partials and the final", len(every))
+	}
+}

@@ -104,10 +104,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A client that asks may keep the connection for more recognitions
 	// (websocket.ReuseHeader); the idle timeout still bounds the wait
 	// between two.
-	var answer http.Header
+	answer := http.Header{}
 	reuse := r.Header.Get(websocket.ReuseHeader) == "1"
 	if reuse {
-		answer = http.Header{websocket.ReuseHeader: {websocket.ReuseAnswer(s.opts.IdleTimeout)}}
+		answer.Set(websocket.ReuseHeader, websocket.ReuseAnswer(s.opts.IdleTimeout))
+	}
+	// A client that asks gets partials only when they change.
+	quiet := r.Header.Get(websocket.PartialsHeader) == websocket.PartialsChanged
+	if quiet {
+		answer.Set(websocket.PartialsHeader, websocket.PartialsChanged)
 	}
 	conn, err := s.upgrader.Upgrade(w, r, answer)
 	if err != nil {
@@ -124,6 +129,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		srv:   s,
 		conn:  conn,
 		reuse: reuse,
+		quiet: quiet,
 		log:   s.log.With("session", s.nextID.Add(1), "remote", r.RemoteAddr),
 	}
 	sess.run()

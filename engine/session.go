@@ -24,6 +24,10 @@ type session struct {
 	conn  *gws.Conn
 	log   *slog.Logger
 	reuse bool
+	// quiet: answer audio only when the partial changed
+	// (websocket.PartialsHeader); lastPartial is the last one sent.
+	quiet       bool
+	lastPartial string
 
 	cfg     websocket.Config
 	utt     *sphinx.Utterance
@@ -85,6 +89,7 @@ func (ss *session) reset() {
 	}
 	ss.started = time.Now()
 	ss.cfg = websocket.Config{SampleRate: defaultSampleRate, Words: true}
+	ss.lastPartial = ""
 }
 
 func (ss *session) handle(kind int, data []byte) (done bool, err error) {
@@ -164,8 +169,15 @@ func (ss *session) audio(data []byte) error {
 	if err := ss.utt.Write(ss.pcm); err != nil {
 		return badRequest(err.Error())
 	}
-	// vosk answers every audio message; clients count on it.
+	// vosk answers every audio message; clients count on it, unless they
+	// asked for changes only.
 	partial := ss.utt.Partial()
+	if ss.quiet {
+		if partial == ss.lastPartial {
+			return nil
+		}
+		ss.lastPartial = partial
+	}
 	return ss.send(websocket.Response{Partial: &partial})
 }
 

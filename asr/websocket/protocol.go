@@ -34,6 +34,19 @@ const EOFMessage = `{"eof" : 1}`
 // as it always does.
 const ReuseHeader = "Mrcpd-Reuse"
 
+// PartialsHeader is an mrcpd extension of the protocol. A client that
+// sends it with the value PartialsChanged asks the server to answer an
+// audio message only when the partial hypothesis changed, and not with the
+// same partial again; a server that agrees sends it back with that value.
+// The end of audio is still answered with the final result. Most answers
+// repeat the previous one (silence, a word being spoken), so this saves a
+// message, its parsing and a wake-up of the reader each time. vosk-server
+// ignores it and answers every message.
+const PartialsHeader = "Mrcpd-Partials"
+
+// PartialsChanged is the value of PartialsHeader.
+const PartialsChanged = "changed"
+
 // ReuseAnswer is a server's ReuseHeader value stating its idle timeout.
 func ReuseAnswer(idle time.Duration) string {
 	return "1; idle=" + strconv.Itoa(int(idle/time.Second))

@@ -128,8 +128,9 @@ func New(opts Options) (*Recognizer, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Recognizer{opts: opts, log: opts.Logger, idle: newIdleConns(opts.MaxIdle, opts.KeepAlive)}
+	r.header = http.Header{PartialsHeader: {PartialsChanged}}
 	if r.idle.enabled() {
-		r.header = http.Header{ReuseHeader: {"1"}}
+		r.header.Set(ReuseHeader, "1")
 	}
 	// Start bounds the handshake with DialTimeout already.
 	r.dialer = gws.Dialer{
@@ -220,14 +221,14 @@ func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, er
 	// (Often the write succeeds all the same, and the recognition fails as
 	// on a lost connection: keep_alive stays below the engine's idle timeout
 	// so that this takes an engine restart.)
-	if conn := r.idle.get(); conn != nil {
+	if conn, mode := r.idle.get(); conn != nil {
 		if err := r.sendConfig(conn, &cfg); err == nil {
 			r.log.Debug("asr stream started on an idle connection", "url", r.opts.URL)
-			return newStream(ctx, r, conn, req, true), nil
+			return newStream(ctx, r, conn, req, mode), nil
 		}
 		conn.Close()
 	}
-	conn, reusable, err := r.dial(ctx)
+	conn, mode, err := r.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -235,30 +236,34 @@ func (r *Recognizer) Start(ctx context.Context, req asr.Request) (asr.Stream, er
 		conn.Close()
 		return nil, fmt.Errorf("websocket: sending config: %w", err)
 	}
-	s := newStream(ctx, r, conn, req, reusable)
+	s := newStream(ctx, r, conn, req, mode)
 	r.log.Debug("asr stream started", "url", r.opts.URL, "rate", req.SampleRate,
-		"grammar", req.JSGF != "", "phrases", len(req.Phrases), "nbest", req.NBest, "reusable", reusable)
+		"grammar", req.JSGF != "", "phrases", len(req.Phrases), "nbest", req.NBest,
+		"reusable", mode.reusable, "quiet", mode.quiet)
 	return s, nil
 }
 
-// dial opens a connection and reports whether the server agreed to reuse.
-func (r *Recognizer) dial(ctx context.Context) (*gws.Conn, bool, error) {
+// dial opens a connection and returns what the server agreed to.
+func (r *Recognizer) dial(ctx context.Context) (*gws.Conn, connMode, error) {
 	dialCtx, cancel := context.WithTimeout(ctx, r.opts.DialTimeout)
 	defer cancel()
 	conn, resp, err := r.dialer.DialContext(dialCtx, r.opts.URL, r.header)
 	if err != nil {
 		if resp != nil {
-			return nil, false, fmt.Errorf("websocket: %s refused the connection: %s", r.opts.URL, resp.Status)
+			return nil, connMode{}, fmt.Errorf("websocket: %s refused the connection: %s", r.opts.URL, resp.Status)
 		}
-		return nil, false, fmt.Errorf("websocket: connecting to %s: %w", r.opts.URL, err)
+		return nil, connMode{}, fmt.Errorf("websocket: connecting to %s: %w", r.opts.URL, err)
 	}
 	conn.SetReadLimit(MaxMessageSize)
-	reusable, idle := ParseReuse(resp.Header.Get(ReuseHeader))
-	reusable = reusable && r.idle.enabled()
-	if reusable {
+	var mode connMode
+	var idle time.Duration
+	mode.reusable, idle = ParseReuse(resp.Header.Get(ReuseHeader))
+	mode.reusable = mode.reusable && r.idle.enabled()
+	if mode.reusable {
 		r.idle.serverIdle(idle)
 	}
-	return conn, reusable, nil
+	mode.quiet = resp.Header.Get(PartialsHeader) == PartialsChanged
+	return conn, mode, nil
 }
 
 func (r *Recognizer) sendConfig(conn *gws.Conn, cfg *ConfigMessage) error {

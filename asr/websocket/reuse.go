@@ -47,7 +47,14 @@ func (p *idleConns) serverIdle(d time.Duration) {
 
 type idleConn struct {
 	c     *gws.Conn
+	mode  connMode
 	since time.Time
+}
+
+// connMode is what the server agreed to in a connection's handshake.
+type connMode struct {
+	reusable bool // ReuseHeader
+	quiet    bool // PartialsHeader
 }
 
 // enabled reports whether connections are offered for reuse at all: not
@@ -58,7 +65,7 @@ func (p *idleConns) enabled() bool { return p.max > 0 && p.keepAlive > 0 && rawt
 // nil; the ones it finds broken or too old it closes, and so the expired
 // ones at the front, so that a quiet spell after a busy one does not keep
 // connections the engine has closed.
-func (p *idleConns) get() *gws.Conn {
+func (p *idleConns) get() (*gws.Conn, connMode) {
 	now := time.Now()
 	for {
 		p.mu.Lock()
@@ -73,10 +80,10 @@ func (p *idleConns) get() *gws.Conn {
 		p.mu.Unlock()
 		closeAll(drop)
 		if ic.c == nil {
-			return nil
+			return nil, connMode{}
 		}
 		if rawtcp.Idle(ic.c.NetConn()) {
-			return ic.c
+			return ic.c, ic.mode
 		}
 		ic.c.Close()
 	}
@@ -84,13 +91,13 @@ func (p *idleConns) get() *gws.Conn {
 
 // put keeps c, whose recognition ended at since, for another recognition,
 // unless the pool is full or closed.
-func (p *idleConns) put(c *gws.Conn, since time.Time) {
+func (p *idleConns) put(c *gws.Conn, mode connMode, since time.Time) {
 	p.mu.Lock()
 	drop := p.expire(time.Now(), nil)
 	if p.closed || len(p.conns) >= p.max || time.Since(since) >= p.ttl {
 		drop = append(drop, c)
 	} else {
-		p.conns = append(p.conns, idleConn{c: c, since: since})
+		p.conns = append(p.conns, idleConn{c: c, mode: mode, since: since})
 	}
 	p.mu.Unlock()
 	closeAll(drop)

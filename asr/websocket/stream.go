@@ -63,6 +63,9 @@ type stream struct {
 	// inline: the connection writes behind (rawtcp), so audio is sent on
 	// the caller's goroutine, without a goroutine start per message.
 	inline bool
+	// quiet: the server sends partials only when they change
+	// (PartialsHeader), so only the end of audio is owed an answer.
+	quiet bool
 
 	mu       sync.Mutex
 	pending  *audioBuf // audio not yet taken by a sender; nil once released
@@ -92,14 +95,15 @@ type stream struct {
 	closeOnce sync.Once
 }
 
-func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Request, reusable bool) *stream {
+func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Request, mode connMode) *stream {
 	chunk := int(r.opts.Chunk.Seconds()*float64(req.SampleRate)) * 2
 	limit := int(r.opts.Buffer.Seconds()*float64(req.SampleRate)) * 2
 	s := &stream{
 		r:          r,
 		req:        req,
 		conn:       conn,
-		reusable:   reusable,
+		reusable:   mode.reusable,
+		quiet:      mode.quiet,
 		chunkBytes: chunk,
 		limit:      max(limit, 2*chunk),
 		stop:       make(chan struct{}),
@@ -260,7 +264,7 @@ func (s *stream) release() {
 	if s.kept {
 		// Nothing is owed on it: the final result answered the last message.
 		_ = s.conn.SetReadDeadline(time.Time{})
-		s.r.idle.put(s.conn, s.endedAt)
+		s.r.idle.put(s.conn, connMode{reusable: true, quiet: s.quiet}, s.endedAt)
 	}
 	s.conn = nil
 }
@@ -376,16 +380,20 @@ func (s *stream) recycle(ab *audioBuf) {
 	}
 }
 
-// send writes one message the server will answer. The reply clock starts
-// when the first unanswered message goes out.
+// send writes one message. The reply clock starts when the first message
+// owed an answer goes out: every message, or on a quiet connection only the
+// end of audio.
 func (s *stream) send(kind byte, data []byte, eof bool) error {
 	s.acct.Lock()
-	s.sent++
-	if eof {
-		s.eofAt = s.sent
-	}
-	if s.sent-s.replied == 1 {
-		_ = s.conn.SetReadDeadline(time.Now().Add(s.r.opts.ReplyTimeout))
+	// On a quiet connection only the end of audio is owed an answer.
+	if !s.quiet || eof {
+		s.sent++
+		if eof {
+			s.eofAt = s.sent
+		}
+		if s.sent-s.replied == 1 {
+			_ = s.conn.SetReadDeadline(time.Now().Add(s.r.opts.ReplyTimeout))
+		}
 	}
 	s.acct.Unlock()
 	_ = s.conn.SetWriteDeadline(time.Now().Add(s.r.opts.WriteTimeout))
@@ -419,10 +427,15 @@ func (s *stream) sendError() error {
 	return s.writeErr
 }
 
-// answered counts one reply and reports whether it answers the end of audio.
-func (s *stream) answered() bool {
+// answered counts one reply, a partial or not, and reports whether it
+// answers the end of audio.
+func (s *stream) answered(partial bool) bool {
 	s.acct.Lock()
 	defer s.acct.Unlock()
+	if s.quiet && partial {
+		// Sent when the hypothesis changed, owed to nothing.
+		return false
+	}
 	s.replied++
 	switch {
 	case s.writeErr != nil:
@@ -507,9 +520,9 @@ func (s *stream) readLoop() {
 			s.report(errors.New("websocket: engine sent a binary message"))
 			return
 		}
-		final := s.answered()
 		if text, ok := partialText(data); ok {
 			// The common answer, read without a decoder.
+			final := s.answered(true)
 			text = bytes.TrimSpace(text)
 			if final {
 				s.deliverFinal(joinSegments(segments, []asr.Alternative{{Text: string(text), Confidence: 1}}))
@@ -523,6 +536,7 @@ func (s *stream) readLoop() {
 			s.report(err)
 			return
 		}
+		final := s.answered(rk == KindPartial)
 		switch rk {
 		case KindError:
 			s.report(&ServerError{Code: resp.ErrorCode, Message: resp.Error})

@@ -45,6 +45,9 @@ type voskPeer struct {
 	// reuseAnswer is the ReuseHeader value sent when agreeing ("1" if
 	// empty).
 	reuseAnswer string
+	// quiet: agree to PartialsHeader when asked (the answer func then
+	// decides which audio messages get an answer).
+	quiet bool
 
 	accepted int      // connections upgraded
 	asked    []string // each handshake's ReuseHeader value
@@ -73,6 +76,12 @@ func startPeer(t *testing.T, p *voskPeer) *voskPeer {
 		p.asked = append(p.asked, r.Header.Get(ReuseHeader))
 		if p.reuse && r.Header.Get(ReuseHeader) == "1" {
 			answer = http.Header{ReuseHeader: {cmp.Or(p.reuseAnswer, "1")}}
+		}
+		if p.quiet && r.Header.Get(PartialsHeader) == PartialsChanged {
+			if answer == nil {
+				answer = http.Header{}
+			}
+			answer.Set(PartialsHeader, PartialsChanged)
 		}
 		p.mu.Unlock()
 		c, err := up.Upgrade(w, r, answer)
