@@ -332,18 +332,8 @@ func Idle(c net.Conn) bool {
 	}
 	idle := false
 	err := rc.Read(func(fd uintptr) bool {
-		// Once per reuse: an ordinary system call is cheap enough here,
-		// and exists on every Linux architecture.
-		var b [1]byte
-		for {
-			_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-			if err != syscall.EINTR {
-				// EAGAIN: open and empty. 0 bytes (no error) is the peer's
-				// close, a byte is data nobody expects: neither is idle.
-				idle = err == syscall.EAGAIN
-				return true
-			}
-		}
+		idle = peekEmpty(fd)
+		return true
 	})
 	return err == nil && idle
 }

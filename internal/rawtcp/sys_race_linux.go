@@ -27,3 +27,13 @@ func errno(err error) syscall.Errno {
 	}
 	return syscall.EIO
 }
+
+func peekEmpty(fd uintptr) bool {
+	var b [1]byte
+	for {
+		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		if err != syscall.EINTR {
+			return err == syscall.EAGAIN
+		}
+	}
+}
