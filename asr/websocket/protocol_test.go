@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/mrcpd/mrcpd/asr"
 )
@@ -183,6 +184,25 @@ func FuzzParseControl(f *testing.F) {
 		}
 		if c.Config != nil && (c.Config.SampleRate < 0 || c.Config.MaxAlternatives < 0) {
 			t.Fatalf("accepted %+v", c.Config)
+		}
+	})
+}
+
+func FuzzParseReuse(f *testing.F) {
+	for _, s := range []string{"", "1", "0", " 1 ", "1; idle=30", "1;idle=5; x=y", "1; idle=-3", "1; idle=",
+		"1; idle=999999999999999999999", "1;;;", "; idle=30", "1; idle=30; idle=4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		agreed, idle := ParseReuse(v)
+		if idle < 0 || idle > (1<<20)*time.Second || (!agreed && idle != 0) {
+			t.Fatalf("ParseReuse(%q) = %v, %v", v, agreed, idle)
+		}
+		if agreed {
+			// What a server states round-trips.
+			if a, d := ParseReuse(ReuseAnswer(idle)); !a || d != idle.Truncate(time.Second) {
+				t.Fatalf("ReuseAnswer(%v) reads back as %v, %v", idle, a, d)
+			}
 		}
 	})
 }
