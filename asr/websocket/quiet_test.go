@@ -32,7 +32,7 @@ func TestQuietServerAnswersChangesOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if !s.(*stream).quiet {
+	if !s.(*stream).mode.quiet {
 		t.Fatal("the stream did not take the server's agreement to answer changes only")
 	}
 	for range 10 { // 1 s of audio in 100 ms messages, paced
@@ -66,7 +66,7 @@ func TestUnansweredAudioFailsWithoutQuietMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if s.(*stream).quiet {
+	if s.(*stream).mode.quiet {
 		t.Fatal("quiet without the server's agreement")
 	}
 	_ = s.Write(make([]int16, 800))

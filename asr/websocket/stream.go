@@ -53,19 +53,19 @@ type stream struct {
 	// conn is cleared by the reader once every sender has returned;
 	// shutdown reads it inside stopOnce, which release passes first.
 	conn *gws.Conn
-	// reusable: the server keeps the connection open after the final
-	// result. kept: the stream ended cleanly and the reader hands the
-	// connection back to the Recognizer instead of closing it (set inside
-	// stopOnce, read by the reader).
-	reusable bool
-	kept     bool
-	endedAt  time.Time // when the final result was read: the engine's idle clock starts then
+	// mode: what the server agreed to. With mode.reusable the connection
+	// stays open after the final result; with mode.quiet the server sends
+	// partials only when they change, so only the end of audio is owed an
+	// answer.
+	mode connMode
+	// kept: the stream ended cleanly and the reader hands the connection
+	// back to the Recognizer instead of closing it (set inside stopOnce,
+	// read by the reader).
+	kept    bool
+	endedAt time.Time // when the final result was read: the engine's idle clock starts then
 	// inline: the connection writes behind (rawtcp), so audio is sent on
 	// the caller's goroutine, without a goroutine start per message.
 	inline bool
-	// quiet: the server sends partials only when they change
-	// (PartialsHeader), so only the end of audio is owed an answer.
-	quiet bool
 
 	mu       sync.Mutex
 	pending  *audioBuf // audio not yet taken by a sender; nil once released
@@ -102,8 +102,7 @@ func newStream(ctx context.Context, r *Recognizer, conn *gws.Conn, req asr.Reque
 		r:          r,
 		req:        req,
 		conn:       conn,
-		reusable:   mode.reusable,
-		quiet:      mode.quiet,
+		mode:       mode,
 		chunkBytes: chunk,
 		limit:      max(limit, 2*chunk),
 		stop:       make(chan struct{}),
@@ -230,7 +229,7 @@ func (s *stream) shutdown() {
 // the connection is now the reader's to hand back. A failure or Close that
 // came first has closed it already.
 func (s *stream) keep() bool {
-	if !s.reusable {
+	if !s.mode.reusable {
 		return false
 	}
 	if s.sendError() != nil {
@@ -264,7 +263,7 @@ func (s *stream) release() {
 	if s.kept {
 		// Nothing is owed on it: the final result answered the last message.
 		_ = s.conn.SetReadDeadline(time.Time{})
-		s.r.idle.put(s.conn, connMode{reusable: true, quiet: s.quiet}, s.endedAt)
+		s.r.idle.put(s.conn, s.mode, s.endedAt)
 	}
 	s.conn = nil
 }
@@ -386,7 +385,7 @@ func (s *stream) recycle(ab *audioBuf) {
 func (s *stream) send(kind byte, data []byte, eof bool) error {
 	s.acct.Lock()
 	// On a quiet connection only the end of audio is owed an answer.
-	if !s.quiet || eof {
+	if !s.mode.quiet || eof {
 		s.sent++
 		if eof {
 			s.eofAt = s.sent
@@ -432,7 +431,7 @@ func (s *stream) sendError() error {
 func (s *stream) answered(partial bool) bool {
 	s.acct.Lock()
 	defer s.acct.Unlock()
-	if s.quiet && partial {
+	if s.mode.quiet && partial {
 		// Sent when the hypothesis changed, owed to nothing.
 		return false
 	}

@@ -256,14 +256,20 @@ func (c *Conn) doDrain(fd uintptr) bool { return writeOut(fd, c.dbuf, &c.dn, &c.
 // SetWriteBehind puts c, or the connection it wraps (crypto/tls), in
 // write-behind mode (Conn.SetWriteBehind) and reports whether it could.
 func SetWriteBehind(c net.Conn, limit int) bool {
+	rc, ok := innermost(c).(*Conn)
+	if ok {
+		rc.SetWriteBehind(limit)
+	}
+	return ok
+}
+
+// innermost looks through the wrappers that expose the connection they
+// wrap (crypto/tls) to the connection that carries the bytes.
+func innermost(c net.Conn) net.Conn {
 	for {
-		if rc, ok := c.(*Conn); ok {
-			rc.SetWriteBehind(limit)
-			return true
-		}
 		u, ok := c.(interface{ NetConn() net.Conn })
 		if !ok {
-			return false
+			return c
 		}
 		c = u.NetConn()
 	}
@@ -311,15 +317,8 @@ const CanInspect = true
 // before it is used again. It looks through wrappers that expose
 // NetConn (crypto/tls). A connection it cannot inspect is not idle.
 func Idle(c net.Conn) bool {
-	for {
-		u, ok := c.(interface{ NetConn() net.Conn })
-		if !ok {
-			break
-		}
-		c = u.NetConn()
-	}
 	var rc syscall.RawConn
-	switch t := c.(type) {
+	switch t := innermost(c).(type) {
 	case *Conn:
 		rc = t.rc
 	case *net.TCPConn:
